@@ -1,0 +1,18 @@
+# Dependencies: everything comes from Debian 12 packages (scripts/setup installs them).
+#   Boost 1.81 (libboost1.81-dev, libboost-json1.81-dev, libboost-program-options1.81-dev,
+#   libboost-test1.81-dev), libzmq (libzmq3-dev, found through pkg-config), cppzmq (cppzmq-dev,
+#   header only). Debian's default Boost 1.74 has no Boost.JSON, hence the exact version.
+find_package(Boost 1.81...<1.82 CONFIG REQUIRED COMPONENTS json program_options unit_test_framework)
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(ZMQ REQUIRED IMPORTED_TARGET libzmq)
+
+if(NOT EXISTS /usr/include/zmq.hpp)
+  find_path(CPPZMQ_INCLUDE_DIR zmq.hpp REQUIRED)
+endif()
+
+# Boost.Process v1 uses std::filesystem with this define, so we need not link Boost.Filesystem.
+add_library(gridctl_boost_process INTERFACE)
+target_link_libraries(gridctl_boost_process INTERFACE Boost::headers)
+target_compile_definitions(gridctl_boost_process INTERFACE BOOST_PROCESS_USE_STD_FS
+                                                           BOOST_ASIO_NO_DEPRECATED)

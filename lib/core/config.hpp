@@ -1,0 +1,43 @@
+// config: the sweep's INI file (SPEC, "The config file"), read with Boost.Program_options'
+// config-file parser. Every mistake is reported as FILE:LINE: message before anything runs.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "duration.hpp"
+#include "grid.hpp"
+#include "input_error.hpp"
+
+namespace gridctl {
+
+/// Everything a sweep needs to know, with defaults applied and paths made absolute.
+struct sweep_config {
+  std::filesystem::path file;       ///< the config file, absolute
+  std::string name;                 ///< [sweep] name; default: the file's stem
+  command_template command;         ///< [sweep] command, placeholders resolved
+  std::filesystem::path workdir;    ///< [sweep] workdir, absolute; default: the file's folder
+  std::filesystem::path results;    ///< [sweep] results, absolute; default: <name>.jsonl beside the file
+  std::optional<duration> timeout;  ///< [sweep] timeout per attempt; none by default
+  int retries = 0;                  ///< [sweep] retries: extra attempts after failed/timeout
+  std::size_t output_limit = std::size_t{1} << 20;  ///< [sweep] output_limit: bytes kept per stream
+  duration kill_grace = std::chrono::seconds(5);    ///< [sweep] kill_grace: SIGTERM -> SIGKILL delay
+  grid points;                      ///< [params]
+  std::string listen;               ///< [workers] listen; empty: local workers only
+  std::optional<int> local;         ///< [workers] local; nullopt = auto
+  duration heartbeat = std::chrono::seconds(1);  ///< [workers] heartbeat interval
+
+  /// Slots of the embedded worker: `local`, or for auto the CPU count without `listen`, else 0.
+  int local_slots() const;
+};
+
+/// Reads and validates a config file. Errors carry "FILE:LINE" (or "FILE" for a missing key).
+parse_result<sweep_config> load_config(const std::filesystem::path& file);
+
+/// Largest number of points a sweep may have (ids and counters stay in 63 bits).
+inline constexpr std::uint64_t max_points = std::uint64_t{1} << 62;
+
+}  // namespace gridctl

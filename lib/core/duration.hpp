@@ -1,0 +1,23 @@
+// duration: "10m", "1.5s", "250ms" — the durations of config keys and command-line options.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gridctl {
+
+using duration = std::chrono::milliseconds;
+
+/// Parses a non-negative number followed by one of the units ms, s, m, h, d ("10m", "1.5s").
+/// A bare number has no unit and is refused: "10" could mean seconds or minutes.
+std::optional<duration> parse_duration(std::string_view text);
+
+/// Human text of a duration, e.g. "1m30s", "250ms", "2h".
+std::string format_duration(duration d);
+
+/// Parses a byte count: digits with an optional binary suffix K, M or G (KiB, MiB, GiB), e.g. "1M".
+std::optional<std::size_t> parse_size(std::string_view text);
+
+}  // namespace gridctl

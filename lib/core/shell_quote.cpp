@@ -1,0 +1,31 @@
+// shell_quote: single-quote values that /bin/sh would otherwise interpret.
+#include "shell_quote.hpp"
+
+namespace gridctl {
+
+namespace {
+bool is_safe(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  switch (c) {
+    case '_': case '.': case ',': case ':': case '/': case '+': case '=': case '@': case '%': case '-':
+      return true;
+    default:
+      return false;
+  }
+}
+}  // namespace
+
+std::string shell_quote(std::string_view text) {
+  bool safe = !text.empty();
+  for (char c : text) safe = safe && is_safe(c);
+  if (safe) return std::string(text);
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  out += '\'';
+  return out;
+}
+
+}  // namespace gridctl
