@@ -1,0 +1,30 @@
+// sweep_setup: what `plan` and `sweep` both do before running anything — load the config and
+// read the results file, checking that it belongs to this sweep.
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+
+#include "config.hpp"
+#include "input_error.hpp"
+#include "results_file.hpp"
+
+namespace gridctl {
+
+/// The results file as found on disk.
+struct existing_results {
+  std::optional<results_history> history;  ///< none when the file does not exist or is empty
+};
+
+/// Reads `cfg.results` if it exists. Refuses (with a hint to --fresh or another `results`) a
+/// file whose header names another command or other axes. Warnings go to `err`.
+parse_result<existing_results> read_existing_results(const sweep_config& cfg, std::ostream& err);
+
+/// The header a new results file for `cfg` starts with.
+results_header make_header(const sweep_config& cfg);
+
+/// "p: 12 x q: 12", the shape of the grid.
+std::string describe_grid(const grid& g);
+
+}  // namespace gridctl

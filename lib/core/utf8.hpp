@@ -1,0 +1,17 @@
+// utf8: job output is arbitrary bytes; the results file is UTF-8 JSON. Repair before writing.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace gridctl {
+
+/// `bytes` with every invalid UTF-8 sequence replaced by U+FFFD (one per maximal invalid
+/// subpart, as the Unicode standard recommends). Valid input comes back unchanged.
+std::string repair_utf8(std::string_view bytes);
+
+/// Length of the longest prefix of `bytes` (at most `limit`) that does not end inside a
+/// UTF-8 character, so that cutting output at the limit does not split a character.
+std::size_t utf8_cut(std::string_view bytes, std::size_t limit);
+
+}  // namespace gridctl
