@@ -1,5 +1,6 @@
 // think: a stand-in for an expensive computation. `think P Q [SECONDS]` sleeps SECONDS (default
 // 0), then prints {"p": P, "q": Q, "result": sin(P + 2Q)} as one JSON line.
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -21,6 +22,14 @@ int main(int argc, char** argv) {
     if (*end || seconds < 0) return std::fprintf(stderr, "think: bad SECONDS: %s\n", argv[3]), 2;
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   }
-  std::printf("{\"p\": %.17g, \"q\": %.17g, \"result\": %.17g}\n", p, q, std::sin(p + 2 * q));
+  // Shortest text that reads back as the same double, as the results file writes numbers.
+  auto text = [](double x) {
+    static char buf[3][32];
+    static int next = 0;
+    char* b = buf[next++ % 3];
+    *std::to_chars(b, b + 31, x).ptr = '\0';
+    return b;
+  };
+  std::printf("{\"p\": %s, \"q\": %s, \"result\": %s}\n", text(p), text(q), text(std::sin(p + 2 * q)));
   return 0;
 }

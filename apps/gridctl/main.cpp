@@ -8,6 +8,8 @@
 
 #include "exit_codes.hpp"
 #include "plan_command.hpp"
+#include "sweep_command.hpp"
+#include "worker_command.hpp"
 
 namespace po = boost::program_options;
 
@@ -19,7 +21,9 @@ const char* const usage_text =
     "Run a command over a grid of parameters on a cluster and collect the results.\n"
     "\n"
     "commands:\n"
-    "  plan CONFIG.ini [--limit N]   validate the config, print point count and commands; runs nothing\n"
+    "  sweep CONFIG.ini [options]        run (or resume) a sweep; the master\n"
+    "  worker --connect ENDPOINT [opts]  serve jobs on this node\n"
+    "  plan CONFIG.ini [--limit N]       validate the config, print point count and commands; runs nothing\n"
     "\n"
     "options:\n"
     "  -h, --help      show this help (also: gridctl COMMAND --help)\n"
@@ -60,6 +64,68 @@ int plan_main(const std::vector<std::string>& args) {
   return gridctl::run_plan(opts, std::cout, std::cerr);
 }
 
+int sweep_main(const std::vector<std::string>& args) {
+  po::options_description named(
+      "gridctl sweep CONFIG.ini [options]\n\n"
+      "Run the sweep, or resume it from its results file: points with an ok record are skipped,\n"
+      "points that failed after their retries too (unless --retry). Each option overrides the\n"
+      "config key of the same meaning.\n\noptions");
+  named.add_options()("help,h", "show this help")
+      ("listen", po::value<std::string>(), "where remote workers connect, e.g. tcp://*:5555")
+      ("local", po::value<int>(), "slots of the embedded worker (default: CPUs without --listen, else 0)")
+      ("results", po::value<std::string>(), "results file (JSON Lines)")
+      ("timeout", po::value<std::string>(), "per attempt, e.g. 10m (units ms s m h d)")
+      ("retries", po::value<int>(), "extra attempts after failed/timeout")
+      ("retry", "also rerun points whose last attempt failed or timed out (fresh retry budget)")
+      ("fresh", "start over: the results file is renamed to FILE.1 (.2, ...), never deleted");
+  po::options_description all;
+  all.add(named).add_options()("config", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("config", 1);
+  auto vm = parse(args, all, pos);
+  if (vm.count("help")) {
+    std::cout << named << "\n";
+    return gridctl::exit_code::ok;
+  }
+  if (!vm.count("config")) throw usage_error("sweep: missing CONFIG.ini");
+  gridctl::sweep_options o;
+  o.config = vm["config"].as<std::string>();
+  if (vm.count("listen")) o.listen = vm["listen"].as<std::string>();
+  if (vm.count("local")) o.local = vm["local"].as<int>();
+  if (vm.count("results")) o.results = vm["results"].as<std::string>();
+  if (vm.count("timeout")) o.timeout = vm["timeout"].as<std::string>();
+  if (vm.count("retries")) o.retries = vm["retries"].as<int>();
+  o.retry = vm.count("retry") > 0;
+  o.fresh = vm.count("fresh") > 0;
+  return gridctl::run_sweep(o, std::cerr);
+}
+
+int worker_main(const std::vector<std::string>& args) {
+  po::options_description named(
+      "gridctl worker --connect ENDPOINT [options]\n\n"
+      "Serve jobs of the master at ENDPOINT. Persistent by default: it serves sweep after sweep\n"
+      "and reconnects when the master restarts. SIGTERM/SIGINT: stop running jobs, report, exit.\n\noptions");
+  named.add_options()("help,h", "show this help")
+      ("connect", po::value<std::string>(), "the master's endpoint, e.g. tcp://node01:5555 (required)")
+      ("slots", po::value<int>(), "jobs run at once (default: number of CPUs)")
+      ("name", po::value<std::string>(), "name shown in results (default: host name)")
+      ("once", "exit after the first sweep served is finished")
+      ("quiet", "print nothing but errors");
+  auto vm = parse(args, named, po::positional_options_description{});
+  if (vm.count("help")) {
+    std::cout << named << "\n";
+    return gridctl::exit_code::ok;
+  }
+  if (!vm.count("connect")) throw usage_error("worker: --connect ENDPOINT is required");
+  gridctl::worker_command_options o;
+  o.connect = vm["connect"].as<std::string>();
+  if (vm.count("slots")) o.slots = vm["slots"].as<int>();
+  if (vm.count("name")) o.name = vm["name"].as<std::string>();
+  o.once = vm.count("once") > 0;
+  o.quiet = vm.count("quiet") > 0;
+  return gridctl::run_worker_command(o, std::cerr);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -80,6 +146,8 @@ int main(int argc, char** argv) {
       return gridctl::exit_code::ok;
     }
     if (command == "plan") return plan_main(args);
+    if (command == "sweep") return sweep_main(args);
+    if (command == "worker") return worker_main(args);
     throw usage_error("unknown command '" + command + "'");
   } catch (const usage_error& e) {
     std::cerr << "gridctl: " << e.what() << "\n\n" << usage_text;

@@ -52,3 +52,20 @@ class resume_plan {
 };
 
 }  // namespace gridctl
+
+#include "scheduler.hpp"
+
+namespace gridctl {
+
+/// The points of a resume_plan that run now, in grid order, as scheduler tasks.
+class plan_task_source : public task_source {
+ public:
+  explicit plan_task_source(const resume_plan& plan) : plan_(plan) {}
+  std::optional<task> next() override;
+
+ private:
+  const resume_plan& plan_;
+  std::uint64_t next_index_ = 0;
+};
+
+}  // namespace gridctl

@@ -1,0 +1,117 @@
+// sweep_command: config + overrides, results file (fresh/resume), then the master loop.
+#include "sweep_command.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ostream>
+
+#include "duration.hpp"
+#include "exit_codes.hpp"
+#include "master.hpp"
+#include "resume.hpp"
+#include "sweep_setup.hpp"
+
+namespace gridctl {
+
+namespace {
+
+/// Applies the command-line overrides; an error message, or empty.
+std::string apply_overrides(const sweep_options& o, sweep_config& cfg) {
+  if (o.listen) {
+    if (o.listen->find("://") == std::string::npos)
+      return "--listen must be a ZeroMQ endpoint such as tcp://*:5555, not '" + *o.listen + "'";
+    cfg.listen = *o.listen;
+  }
+  if (o.local) {
+    if (*o.local < 0 || *o.local > 4096) return "--local must be from 0 to 4096";
+    cfg.local = *o.local;
+  }
+  if (o.results) cfg.results = std::filesystem::absolute(*o.results).lexically_normal();
+  if (o.timeout) {
+    auto d = parse_duration(*o.timeout);
+    if (!d || d->count() == 0) return "--timeout: bad duration '" + *o.timeout + "' (e.g. 10m, 90s, 1.5h)";
+    cfg.timeout = *d;
+  }
+  if (o.retries) {
+    if (*o.retries < 0 || *o.retries > 1000) return "--retries must be from 0 to 1000";
+    cfg.retries = *o.retries;
+  }
+  if (cfg.local_slots() == 0 && cfg.listen.empty())
+    return "no worker could run the jobs: set --local N, or --listen ENDPOINT for remote workers";
+  return {};
+}
+
+}  // namespace
+
+int run_sweep(const sweep_options& opts, std::ostream& log) {
+  auto cfg = load_config(opts.config);
+  if (!cfg) {
+    log << "gridctl: " << cfg.error().text() << "\n";
+    return exit_code::usage;
+  }
+  if (std::string problem = apply_overrides(opts, *cfg); !problem.empty()) {
+    log << "gridctl: " << problem << "\n";
+    return exit_code::usage;
+  }
+  if (opts.fresh) {
+    std::error_code ec;
+    if (std::filesystem::exists(cfg->results, ec)) {
+      auto backup = backup_name(cfg->results);
+      std::filesystem::rename(cfg->results, backup, ec);
+      if (ec) {
+        log << "gridctl: cannot rename " << cfg->results.string() << " to " << backup.string() << ": "
+            << ec.message() << "\n";
+        return exit_code::runtime;
+      }
+      log << "gridctl: --fresh: kept the old results as " << backup.string() << "\n";
+    }
+  }
+  auto existing = read_existing_results(*cfg, log);
+  if (!existing) {
+    log << "gridctl: " << existing.error().text() << "\n";
+    return exit_code::usage;
+  }
+  const results_history* hist = existing->history ? &*existing->history : nullptr;
+  resume_plan plan(cfg->points, hist, cfg->retries, opts.retry);
+  resume_counts counts = plan.count();
+
+  auto t0 = std::chrono::steady_clock::now();
+  try {
+    std::optional<results_writer> writer;
+    if (hist) writer.emplace(results_writer::append_to(cfg->results, hist->valid_bytes));
+    else writer.emplace(results_writer::create(cfg->results, make_header(*cfg)));
+
+    log << "gridctl: sweep " << cfg->name << ": " << counts.total << " points";
+    if (hist) log << " (" << counts.done << " done, " << counts.exhausted << " failed before, " << counts.to_run << " to run)";
+    log << "\n";
+
+    sweep_outcome out;
+    if (counts.to_run > 0) {
+      raise_open_files_limit();
+      master_options m;
+      if (!cfg->listen.empty()) m.endpoints.push_back(cfg->listen);
+      m.local_slots = cfg->local_slots();
+      m.retry_failed = opts.retry;
+      out = run_master(*cfg, m, plan, counts.to_run, *writer, log);
+    }
+    writer->sync();
+
+    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::uint64_t ok = counts.done + out.ok;
+    std::uint64_t failed = out.failed + (opts.retry ? 0 : counts.exhausted);
+    std::uint64_t not_run = counts.total - ok - failed;
+    char wall_text[32];
+    std::snprintf(wall_text, sizeof wall_text, "%.1fs", wall);
+    log << "gridctl: " << (out.interrupted ? "interrupted: " : "done: ") << ok << " ok, " << failed << " failed";
+    if (not_run > 0) log << ", " << not_run << " not run";
+    log << " of " << counts.total << " points in " << wall_text << "; results: " << cfg->results.string() << "\n";
+    if (out.interrupted) return exit_code::interrupted;
+    if (failed > 0 || not_run > 0) return exit_code::some_failed;
+    return exit_code::ok;
+  } catch (const std::exception& e) {
+    log << "gridctl: error: " << e.what() << "\n";
+    return exit_code::runtime;
+  }
+}
+
+}  // namespace gridctl

@@ -1,0 +1,32 @@
+// worker_command: option checks, then the worker loop.
+#include "worker_command.hpp"
+
+#include <ostream>
+#include <thread>
+
+#include "exit_codes.hpp"
+#include "worker.hpp"
+
+namespace gridctl {
+
+int run_worker_command(const worker_command_options& opts, std::ostream& log) {
+  worker_options w;
+  w.connect = opts.connect;
+  if (w.connect.find("://") == std::string::npos) {
+    log << "gridctl worker: --connect must be a ZeroMQ endpoint such as tcp://master:5555, not '" << w.connect
+        << "'\n";
+    return exit_code::usage;
+  }
+  unsigned cpus = std::thread::hardware_concurrency();
+  w.slots = opts.slots.value_or(cpus == 0 ? 1 : static_cast<int>(cpus));
+  if (w.slots < 1 || w.slots > 4096) {
+    log << "gridctl worker: --slots must be from 1 to 4096\n";
+    return exit_code::usage;
+  }
+  w.name = opts.name.value_or(host_name());
+  w.once = opts.once;
+  w.quiet = opts.quiet;
+  return run_worker(w, log);
+}
+
+}  // namespace gridctl

@@ -1,0 +1,21 @@
+// worker_command: `gridctl worker --connect ENDPOINT [options]` — serve jobs on this node.
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace gridctl {
+
+struct worker_command_options {
+  std::string connect;
+  std::optional<int> slots;  ///< default: number of CPUs
+  std::optional<std::string> name;  ///< default: host name
+  bool once = false;
+  bool quiet = false;
+};
+
+/// Returns the exit status: 0, 2 (bad options, or refused by the master), 3 (runtime error).
+int run_worker_command(const worker_command_options& opts, std::ostream& log);
+
+}  // namespace gridctl

@@ -1,0 +1,99 @@
+// protocol: the messages between master (ROUTER) and workers (DEALER). A closed set: each
+// message is a list of ZeroMQ frames, frame 0 names its type; decode() checks every frame and
+// returns an error for anything malformed — it never throws. Output bytes travel as raw frames
+// (never inside JSON), so a job may print anything.
+//
+//   worker                                    master
+//     hello(version, name, slots) ------------->      register; or refuse(reason) if version differs
+//     <--------------------------------- welcome(version, heartbeat_ms)
+//     <--------------------------------- job(point, attempt, command, workdir, env, limits)
+//     output(point, attempt, stream, bytes) -->      streamed as the job prints
+//     done(point, attempt, exit, signal, ...) ->      the attempt ended; its slot is free again
+//     <--------------------------------- cancel(point, attempt)   timeout or sweep interrupted
+//     heartbeat <------------------------------> heartbeat   (any message counts as one)
+//     <--------------------------------- shutdown   the sweep is over
+//
+// A master that gets anything but hello from a peer it does not know answers `shutdown` with
+// reason "unknown": the worker then says hello again (the master restarted).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "grid.hpp"
+
+namespace gridctl::protocol {
+
+/// Bumped on any incompatible change; a peer of another version is refused.
+inline constexpr int version = 1;
+
+using frames = std::vector<std::string>;
+
+struct hello {
+  int version = protocol::version;
+  std::string name;  ///< the worker's name (host name by default), shown in records
+  int slots = 1;
+};
+struct welcome {
+  int version = protocol::version;
+  std::int64_t heartbeat_ms = 1000;
+};
+struct refuse {
+  std::string reason;
+};
+struct job {
+  point_id point = 0;
+  int attempt = 1;
+  std::string command;  ///< run as /bin/sh -c command
+  std::string workdir;
+  std::vector<std::pair<std::string, std::string>> env;  ///< added to the worker's environment
+  std::uint64_t output_limit = 1 << 20;  ///< bytes of each stream to send; the rest is counted
+  std::int64_t kill_grace_ms = 5000;
+};
+struct output {
+  point_id point = 0;
+  int attempt = 1;
+  int stream = 1;  ///< 1 stdout, 2 stderr
+  std::string bytes;
+};
+struct done {
+  point_id point = 0;
+  int attempt = 1;
+  std::optional<int> exit_code;  ///< set when the job exited
+  std::optional<int> signal;     ///< set when a signal killed it
+  std::int64_t started_ms = 0;   ///< wall clock (Unix ms) at spawn
+  std::int64_t duration_us = 0;
+  std::uint64_t stdout_dropped = 0;  ///< bytes beyond output_limit, counted, not sent
+  std::uint64_t stderr_dropped = 0;
+  std::string stdout_tail;  ///< last bytes of stdout when some were dropped (for `output`)
+  bool worker_exiting = false;  ///< killed because the worker is shutting down, not the job's fault
+};
+struct cancel {
+  point_id point = 0;
+  int attempt = 1;
+};
+struct heartbeat {};
+struct shutdown {
+  std::string reason;  ///< "end": the sweep is over; "unknown": say hello again
+};
+
+using message = std::variant<hello, welcome, refuse, job, output, done, cancel, heartbeat, shutdown>;
+
+/// The frames of a message.
+frames encode(const message& m);
+
+/// The message in `f`, or an error text saying what is wrong with it.
+struct decoded {
+  std::optional<message> msg;
+  std::string error;
+};
+decoded decode(const frames& f);
+
+/// Type name of a message, for logs.
+const char* type_name(const message& m);
+
+}  // namespace gridctl::protocol

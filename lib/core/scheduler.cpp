@@ -1,0 +1,230 @@
+// scheduler: dispatch to free slots, retries, timeouts, lost workers, interrupts.
+#include "scheduler.hpp"
+
+// GCC 12 at -O2 reports a false "maybe uninitialized" inside std::variant's move of
+// action::ended (GCC bug 105937-like); every member has an initializer.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+namespace gridctl {
+
+scheduler::scheduler(scheduler_config cfg, std::unique_ptr<task_source> source)
+    : cfg_(cfg), source_(std::move(source)) {}
+
+std::optional<task> scheduler::next_task() {
+  if (!retry_queue_.empty()) {
+    task t = retry_queue_.front();
+    retry_queue_.pop_front();
+    return t;
+  }
+  if (source_done_) return std::nullopt;
+  auto t = source_->next();
+  if (!t) source_done_ = true;
+  return t;
+}
+
+void scheduler::push_deadline(steady_time at, flight_key key) { deadlines_.emplace(at, key); }
+
+void scheduler::fill_slots(std::vector<scheduler_action>& out, steady_time now) {
+  while (!stopping_ && !free_slots_.empty()) {
+    worker_id w = free_slots_.front();
+    auto wit = workers_.find(w);
+    if (wit == workers_.end()) {  // a slot of a worker that is gone
+      free_slots_.pop_front();
+      continue;
+    }
+    auto t = next_task();
+    if (!t) return;
+    free_slots_.pop_front();
+    ++wit->second.busy;
+    flight f{w, *t, std::nullopt, stop_reason::none};
+    flight_key key{t->id, t->attempt};
+    if (cfg_.timeout) {
+      f.deadline = now + *cfg_.timeout;
+      push_deadline(*f.deadline, key);
+    }
+    flights_.emplace(key, f);
+    out.push_back(action::dispatch{w, *t});
+  }
+}
+
+void scheduler::release_slot(worker_id w) {
+  auto it = workers_.find(w);
+  if (it == workers_.end()) return;
+  --it->second.busy;
+  free_slots_.push_back(w);
+}
+
+void scheduler::end_flight(flight_key key, attempt_status status, std::string error,
+                           std::vector<scheduler_action>& out) {
+  auto it = flights_.find(key);
+  flight f = it->second;
+  flights_.erase(it);
+  task next = f.t;
+  next.attempt = f.t.attempt + 1;
+  switch (status) {
+    case attempt_status::ok:
+      ++ok_;
+      break;
+    case attempt_status::failed:
+    case attempt_status::timeout:
+      if (f.t.tries_left > 1 && !stopping_) {
+        next.tries_left = f.t.tries_left - 1;
+        retry_queue_.push_back(next);
+      } else if (f.t.tries_left <= 1) {
+        ++failed_;
+      }
+      break;
+    case attempt_status::lost:
+      next.losses = f.t.losses + 1;
+      if (next.losses >= cfg_.max_losses) {
+        status = attempt_status::failed;
+        error = "its worker was lost " + std::to_string(next.losses) + " times";
+        ++failed_;
+      } else if (!stopping_) {
+        retry_queue_.push_back(next);
+      }
+      break;
+    case attempt_status::canceled:
+      break;
+  }
+  out.push_back(action::ended{f.worker, f.t, status, std::move(error)});
+}
+
+void scheduler::lose_worker(worker_id w, std::vector<scheduler_action>& out) {
+  auto wit = workers_.find(w);
+  if (wit == workers_.end()) return;
+  total_slots_ -= static_cast<std::size_t>(wit->second.slots);
+  workers_.erase(wit);
+  std::vector<flight_key> keys;
+  for (const auto& [key, f] : flights_)
+    if (f.worker == w) keys.push_back(key);
+  for (const auto& key : keys) {
+    // A cancel we sent and never saw confirmed still ends as what it was meant to be.
+    stop_reason why = flights_.at(key).stopping;
+    attempt_status status = why == stop_reason::interrupt ? attempt_status::canceled : attempt_status::lost;
+    end_flight(key, status, status == attempt_status::lost ? "its worker was lost" : "", out);
+  }
+}
+
+std::vector<scheduler_action> scheduler::worker_joined(worker_id w, int slots, steady_time now) {
+  std::vector<scheduler_action> out;
+  if (workers_.count(w)) lose_worker(w, out);
+  workers_[w] = worker_state{slots, 0, now};
+  total_slots_ += static_cast<std::size_t>(slots);
+  for (int i = 0; i < slots; ++i) free_slots_.push_back(w);
+  if (next_silence_check_ == steady_time{}) next_silence_check_ = now + cfg_.heartbeat;
+  fill_slots(out, now);
+  return out;
+}
+
+std::vector<scheduler_action> scheduler::worker_left(worker_id w, steady_time now) {
+  std::vector<scheduler_action> out;
+  lose_worker(w, out);
+  fill_slots(out, now);
+  return out;
+}
+
+void scheduler::heard_from(worker_id w, steady_time now) {
+  auto it = workers_.find(w);
+  if (it != workers_.end()) it->second.last_heard = now;
+}
+
+std::vector<scheduler_action> scheduler::attempt_ended(worker_id w, point_id id, int attempt, exit_report r,
+                                                       steady_time now) {
+  std::vector<scheduler_action> out;
+  heard_from(w, now);
+  flight_key key{id, attempt};
+  auto it = flights_.find(key);
+  if (it == flights_.end() || it->second.worker != w) return out;  // late or duplicate
+  attempt_status status;
+  switch (it->second.stopping) {
+    case stop_reason::timeout: status = attempt_status::timeout; break;
+    case stop_reason::interrupt: status = attempt_status::canceled; break;
+    default:
+      // A worker shutting down (SIGTERM) kills its jobs: not the point's fault, so like a loss.
+      if (r.worker_exiting) status = attempt_status::lost;
+      else status = r.exit_code == 0 && !r.signal ? attempt_status::ok : attempt_status::failed;
+  }
+  end_flight(key, status, status == attempt_status::lost ? "its worker shut down" : "", out);
+  release_slot(w);
+  fill_slots(out, now);
+  return out;
+}
+
+bool scheduler::is_running(worker_id w, point_id id, int attempt) const {
+  auto it = flights_.find(flight_key{id, attempt});
+  return it != flights_.end() && it->second.worker == w;
+}
+
+std::vector<scheduler_action> scheduler::tick(steady_time now) {
+  std::vector<scheduler_action> out;
+  // How long a worker has to confirm a cancel: the kill grace plus a heartbeat's worth of lag.
+  const duration answer_window = cfg_.kill_grace + 3 * cfg_.heartbeat;
+  std::vector<worker_id> unresponsive;
+  while (!deadlines_.empty() && deadlines_.top().first <= now) {
+    auto [at, key] = deadlines_.top();
+    deadlines_.pop();
+    auto it = flights_.find(key);
+    if (it == flights_.end() || it->second.deadline != at) continue;  // stale entry
+    flight& f = it->second;
+    if (f.stopping == stop_reason::none) {
+      f.stopping = stop_reason::timeout;
+      f.deadline = now + answer_window;
+      push_deadline(*f.deadline, key);
+      out.push_back(action::cancel{f.worker, key.id, key.attempt});
+    } else {
+      // The worker neither ended the attempt nor went silent: it cannot be trusted with slots.
+      unresponsive.push_back(f.worker);
+    }
+  }
+  for (worker_id w : unresponsive) lose_worker(w, out);
+
+  if (!workers_.empty() && now >= next_silence_check_) {
+    std::vector<worker_id> silent;
+    for (const auto& [w, ws] : workers_)
+      if (now - ws.last_heard > 3 * cfg_.heartbeat) silent.push_back(w);
+    for (worker_id w : silent) lose_worker(w, out);
+    next_silence_check_ = now + cfg_.heartbeat;
+  }
+  fill_slots(out, now);
+  return out;
+}
+
+std::vector<scheduler_action> scheduler::stop(steady_time now) {
+  std::vector<scheduler_action> out;
+  if (stopping_) return out;
+  stopping_ = true;
+  retry_queue_.clear();
+  const duration answer_window = cfg_.kill_grace + 3 * cfg_.heartbeat;
+  for (auto& [key, f] : flights_) {
+    bool already_canceled = f.stopping == stop_reason::timeout;
+    if (!already_canceled) f.stopping = stop_reason::interrupt;
+    f.deadline = now + answer_window;
+    push_deadline(*f.deadline, key);
+    if (!already_canceled) out.push_back(action::cancel{f.worker, key.id, key.attempt});
+  }
+  return out;
+}
+
+steady_time scheduler::next_deadline() const {
+  steady_time next = steady_time::max();
+  if (!deadlines_.empty()) next = deadlines_.top().first;
+  if (!workers_.empty() && next_silence_check_ < next) next = next_silence_check_;
+  return next;
+}
+
+bool scheduler::finished() {
+  if (!flights_.empty()) return false;
+  if (stopping_) return true;
+  if (!retry_queue_.empty()) return false;
+  if (source_done_) return true;
+  auto t = source_->next();
+  if (!t) {
+    source_done_ = true;
+    return true;
+  }
+  retry_queue_.push_front(*t);  // looked ahead: it is simply the next point to run
+  return false;
+}
+
+}  // namespace gridctl

@@ -1,0 +1,172 @@
+// scheduler: every decision of a running sweep, with no I/O. The master feeds it events (a
+// worker joined, an attempt ended, time passed) with the current time and carries out the
+// actions it returns (send a job, send a cancel, record an ended attempt).
+//
+//   points ---> [retry queue | task_source] --dispatch--> free slot of a worker (FIFO of slots)
+//   attempt ends:  ok -> done | failed/timeout -> retry while tries are left, else failed
+//   worker silent for 3 heartbeats -> its attempts are `lost` and queued again (same tries);
+//   the 3rd loss of a point makes it `failed`.
+//   stop() -> no more dispatch; every running attempt is canceled and recorded `canceled`.
+//
+// Pull-based: a job goes only to a free slot; a worker's slots are its hello's slot count.
+// Each attempt is identified by (point, attempt number); an end report for an attempt that is
+// not running on that worker (late, duplicate, after a loss) is dropped.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <string>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "duration.hpp"
+#include "grid.hpp"
+#include "results_file.hpp"
+
+namespace gridctl {
+
+using steady_time = std::chrono::steady_clock::time_point;
+
+/// One attempt to make at one point.
+struct task {
+  std::uint64_t index = 0;  ///< point number in the grid
+  point_id id = 0;
+  int attempt = 1;     ///< attempt number (continues the results file's numbering)
+  int tries_left = 1;  ///< attempts left for failed/timeout results, this one included
+  int losses = 0;      ///< times this point's worker was lost in this run
+};
+
+/// Yields the points to run, lazily and in order (the resume planner behind it skips done ones).
+class task_source {
+ public:
+  virtual ~task_source() = default;
+  virtual std::optional<task> next() = 0;
+};
+
+/// The master's handle of a connected worker; never reused within a run.
+using worker_id = std::uint64_t;
+
+struct scheduler_config {
+  std::optional<duration> timeout;  ///< per attempt
+  duration heartbeat = std::chrono::seconds(1);
+  duration kill_grace = std::chrono::seconds(5);
+  int max_losses = 3;  ///< the loss that makes a point failed
+};
+
+/// How a worker said an attempt ended.
+struct exit_report {
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+  bool worker_exiting = false;  ///< the worker killed it because it is shutting down
+};
+
+namespace action {
+/// Send this attempt to that worker.
+struct dispatch {
+  worker_id worker = 0;
+  task t;
+};
+/// Ask that worker to stop this attempt (timeout or interrupt).
+struct cancel {
+  worker_id worker = 0;
+  point_id id = 0;
+  int attempt = 0;
+};
+/// The attempt is over: write its record. `error` is gridctl's own note, or empty.
+struct ended {
+  worker_id worker = 0;
+  task t;
+  attempt_status status = attempt_status::ok;
+  std::string error;
+};
+}  // namespace action
+using scheduler_action = std::variant<action::dispatch, action::cancel, action::ended>;
+
+class scheduler {
+ public:
+  scheduler(scheduler_config cfg, std::unique_ptr<task_source> source);
+
+  /// A worker registered with `slots` slots.
+  std::vector<scheduler_action> worker_joined(worker_id w, int slots, steady_time now);
+  /// A worker said goodbye or was refused: like a loss, without waiting for silence.
+  std::vector<scheduler_action> worker_left(worker_id w, steady_time now);
+  /// Any message from a worker proves it alive.
+  void heard_from(worker_id w, steady_time now);
+  /// A worker reports an attempt ended. Late or duplicate reports give no actions.
+  std::vector<scheduler_action> attempt_ended(worker_id w, point_id id, int attempt, exit_report r,
+                                              steady_time now);
+  /// Time passed: attempt deadlines, silent workers, cancels that got no answer.
+  std::vector<scheduler_action> tick(steady_time now);
+  /// Interrupt: dispatch nothing more, cancel everything running.
+  std::vector<scheduler_action> stop(steady_time now);
+
+  /// Whether an attempt is running on that worker now (output for other attempts is dropped).
+  bool is_running(worker_id w, point_id id, int attempt) const;
+  /// When tick() next has something to do.
+  steady_time next_deadline() const;
+  /// No attempt is running and none will start.
+  bool finished();
+  bool stopping() const { return stopping_; }
+  bool knows(worker_id w) const { return workers_.count(w) != 0; }
+
+  std::uint64_t points_ok() const { return ok_; }
+  std::uint64_t points_failed() const { return failed_; }
+  std::uint64_t running() const { return flights_.size(); }
+  std::size_t workers() const { return workers_.size(); }
+  std::size_t slots() const { return total_slots_; }
+
+ private:
+  struct flight_key {
+    point_id id;
+    int attempt;
+    bool operator==(const flight_key&) const = default;
+  };
+  struct flight_key_hash {
+    std::size_t operator()(const flight_key& k) const { return k.id ^ (static_cast<std::size_t>(k.attempt) << 1); }
+  };
+  enum class stop_reason { none, timeout, interrupt };
+  struct flight {
+    worker_id worker;
+    task t;
+    std::optional<steady_time> deadline;  ///< timeout, or when an unanswered cancel is given up on
+    stop_reason stopping = stop_reason::none;
+  };
+  struct worker_state {
+    int slots = 0;
+    int busy = 0;
+    steady_time last_heard;
+  };
+
+  void fill_slots(std::vector<scheduler_action>& out, steady_time now);
+  void end_flight(flight_key key, attempt_status status, std::string error, std::vector<scheduler_action>& out);
+  void lose_worker(worker_id w, std::vector<scheduler_action>& out);
+  void release_slot(worker_id w);
+  std::optional<task> next_task();
+  void push_deadline(steady_time at, flight_key key);
+
+  scheduler_config cfg_;
+  std::unique_ptr<task_source> source_;
+  bool source_done_ = false;
+  bool stopping_ = false;
+  std::deque<task> retry_queue_;
+  std::unordered_map<worker_id, worker_state> workers_;
+  std::deque<worker_id> free_slots_;  // one entry per free slot, oldest first
+  std::unordered_map<flight_key, flight, flight_key_hash> flights_;
+  // Attempt deadlines, earliest first; entries whose flight is gone or moved on are skipped.
+  using deadline_entry = std::pair<steady_time, flight_key>;
+  struct later {
+    bool operator()(const deadline_entry& a, const deadline_entry& b) const { return a.first > b.first; }
+  };
+  std::priority_queue<deadline_entry, std::vector<deadline_entry>, later> deadlines_;
+  steady_time next_silence_check_{};
+  std::size_t total_slots_ = 0;
+  std::uint64_t ok_ = 0;
+  std::uint64_t failed_ = 0;
+};
+
+}  // namespace gridctl

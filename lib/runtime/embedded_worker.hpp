@@ -1,0 +1,34 @@
+// embedded_worker: the slots of `gridctl sweep --local N`. It is the very same worker
+// (`gridctl worker --once`), started by the sweep as a child process connected to the master over
+// loopback: the worker code path is one, and jobs are forked from a small worker process rather
+// than from the master, whose memory (the results history) would make every fork slower.
+// The child gets SIGTERM if the sweep process dies, so no worker is left behind.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <sys/types.h>
+
+namespace gridctl {
+
+class embedded_worker {
+ public:
+  embedded_worker(std::string endpoint, int slots) : endpoint_(std::move(endpoint)), slots_(slots) {}
+  ~embedded_worker();
+  embedded_worker(const embedded_worker&) = delete;
+  embedded_worker& operator=(const embedded_worker&) = delete;
+
+  /// Starts (or restarts) the worker process. Throws std::system_error when it cannot.
+  void start();
+  /// True when the process has exited (reaps it).
+  bool exited();
+  /// SIGTERM, then waits for it to exit (it reports its jobs first).
+  void stop();
+
+ private:
+  std::string endpoint_;
+  int slots_;
+  pid_t pid_ = -1;
+};
+
+}  // namespace gridctl

@@ -1,0 +1,147 @@
+// job_process: spawning, streaming, and killing one job.
+#include "job_process.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/process/args.hpp>
+#include <boost/process/async.hpp>
+#include <boost/process/env.hpp>
+#include <boost/process/environment.hpp>
+#include <boost/process/extend.hpp>
+#include <boost/process/io.hpp>
+#include <boost/process/start_dir.hpp>
+#include <csignal>
+#include <filesystem>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace gridctl {
+
+namespace bp = boost::process;
+
+namespace {
+/// Runs in the child between fork and exec: a process group of its own, so that a kill of
+/// the group reaches the shell's children too, and default signal dispositions.
+struct own_process_group : bp::extend::handler {
+  template <class Executor>
+  void on_exec_setup(Executor&) const {
+    ::setpgid(0, 0);
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGPIPE, SIG_DFL);
+  }
+};
+}  // namespace
+
+job_process::job_process(boost::asio::io_context& io, job_spec spec, output_handler on_output, exit_handler on_exit)
+    : io_(io),
+      spec_(std::move(spec)),
+      on_output_(std::move(on_output)),
+      on_exit_(std::move(on_exit)),
+      out_(io),
+      err_(io),
+      kill_timer_(io),
+      out_buf_(64 * 1024),
+      err_buf_(64 * 1024) {}
+
+job_process::~job_process() {
+  // ~child() would kill only the shell; make sure nothing of the group outlives us.
+  if (pid_ > 0 && !exited_) {
+    signal_group(SIGKILL);
+  }
+  if (child_) child_->detach();
+}
+
+void job_process::signal_group(int sig) {
+  if (pid_ > 0) ::kill(-pid_, sig);
+}
+
+void job_process::fail_to_start(const std::string& why) {
+  result_.started = std::chrono::system_clock::now();
+  result_.exit_code = 127;
+  auto self = shared_from_this();
+  boost::asio::post(io_, [self, why] {
+    self->on_output_(2, "gridctl: " + why + "\n");
+    self->exited_ = self->out_eof_ = self->err_eof_ = true;
+    self->maybe_finish();
+  });
+}
+
+void job_process::start() {
+  t0_ = std::chrono::steady_clock::now();
+  std::error_code fs_ec;
+  if (!std::filesystem::is_directory(spec_.workdir, fs_ec)) {
+    char host[256] = "?";
+    ::gethostname(host, sizeof host - 1);
+    fail_to_start("workdir '" + spec_.workdir + "' does not exist on " + host);
+    return;
+  }
+  bp::environment env = boost::this_process::environment();
+  for (const auto& [k, v] : spec_.env) env[k] = v;
+  auto self = shared_from_this();
+  try {
+    child_ = std::make_unique<bp::child>(
+        "/bin/sh", bp::args({"-c", spec_.command}), bp::start_dir = spec_.workdir, bp::std_in < bp::null,
+        bp::std_out > out_, bp::std_err > err_, env, own_process_group{}, io_,
+        bp::on_exit([self](int, const std::error_code&) {
+          // on_exit's code cannot tell "exit 9" from "killed by 9": read the raw wait status.
+          int status = self->child_ ? self->child_->native_exit_code() : 0;
+          if (WIFSIGNALED(status)) self->result_.signal = WTERMSIG(status);
+          else self->result_.exit_code = WEXITSTATUS(status);
+          self->exited_ = true;
+          self->maybe_finish();
+        }));
+  } catch (const std::exception& e) {
+    fail_to_start(std::string("cannot start the job: ") + e.what());
+    return;
+  }
+  result_.started = std::chrono::system_clock::now();
+  pid_ = child_->id();
+  // Close the race with the child's own setpgid: whichever runs first, the group exists.
+  ::setpgid(pid_, pid_);
+  read(1);
+  read(2);
+}
+
+void job_process::read(int stream) {
+  auto& pipe = stream == 1 ? out_ : err_;
+  auto& buf = stream == 1 ? out_buf_ : err_buf_;
+  auto self = shared_from_this();
+  pipe.async_read_some(boost::asio::buffer(buf), [self, stream](boost::system::error_code ec, std::size_t n) {
+    auto& b = stream == 1 ? self->out_buf_ : self->err_buf_;
+    if (n > 0) self->on_output_(stream, std::string_view(b.data(), n));
+    if (ec) {  // eof is the normal end; any other error ends the stream too
+      (stream == 1 ? self->out_eof_ : self->err_eof_) = true;
+      self->maybe_finish();
+      return;
+    }
+    self->read(stream);
+  });
+}
+
+void job_process::kill() {
+  if (killing_ || finished_) return;
+  killing_ = true;
+  signal_group(SIGTERM);
+  kill_timer_.expires_after(spec_.kill_grace);
+  auto self = shared_from_this();
+  kill_timer_.async_wait([self](boost::system::error_code ec) {
+    if (ec || self->finished_) return;
+    self->signal_group(SIGKILL);
+  });
+}
+
+void job_process::maybe_finish() {
+  if (finished_ || !exited_) return;
+  if (!out_eof_ || !err_eof_) {
+    // The shell is gone but something still holds the pipes. When we are killing, the group
+    // gets SIGKILL at the end of the grace period, which closes them.
+    return;
+  }
+  finished_ = true;
+  kill_timer_.cancel();
+  result_.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0_);
+  on_exit_(result_);
+}
+
+}  // namespace gridctl

@@ -1,0 +1,73 @@
+// job_process: one attempt's process on a worker. `/bin/sh -c COMMAND` through Boost.Process v1,
+// in its own process group (so a kill reaches grandchildren), stdin from /dev/null, stdout and
+// stderr read through async pipes and handed on as they arrive.
+//
+// An attempt ends only when the shell has exited AND both pipes are at EOF: output that a
+// background grandchild prints after the shell exits still belongs to the attempt.
+// kill(): SIGTERM to the group, SIGKILL to the group after the grace period.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/process/async_pipe.hpp>
+#include <boost/process/child.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gridctl {
+
+struct job_spec {
+  std::string command;
+  std::string workdir;
+  std::vector<std::pair<std::string, std::string>> env;
+  std::chrono::milliseconds kill_grace{5000};
+};
+
+struct job_exit {
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+  std::chrono::system_clock::time_point started;
+  std::chrono::microseconds duration{0};
+};
+
+class job_process : public std::enable_shared_from_this<job_process> {
+ public:
+  /// stream: 1 stdout, 2 stderr.
+  using output_handler = std::function<void(int stream, std::string_view bytes)>;
+  using exit_handler = std::function<void(const job_exit&)>;
+
+  job_process(boost::asio::io_context& io, job_spec spec, output_handler on_output, exit_handler on_exit);
+  ~job_process();
+
+  /// Spawns the process. If it cannot be started (e.g. the workdir does not exist), the
+  /// reason goes to on_output(2, ...) and the attempt ends with exit code 127, from the loop.
+  void start();
+  /// SIGTERM to the process group now, SIGKILL after the grace period. Idempotent.
+  void kill();
+
+ private:
+  void read(int stream);
+  void maybe_finish();
+  void fail_to_start(const std::string& why);
+  void signal_group(int sig);
+
+  boost::asio::io_context& io_;
+  job_spec spec_;
+  output_handler on_output_;
+  exit_handler on_exit_;
+  boost::process::async_pipe out_, err_;
+  std::unique_ptr<boost::process::child> child_;
+  boost::asio::steady_timer kill_timer_;
+  std::vector<char> out_buf_, err_buf_;
+  int pid_ = 0;
+  bool exited_ = false, out_eof_ = false, err_eof_ = false, finished_ = false, killing_ = false;
+  job_exit result_;
+  std::chrono::steady_clock::time_point t0_;
+};
+
+}  // namespace gridctl

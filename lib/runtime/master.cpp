@@ -1,0 +1,454 @@
+// master: the sweep's event loop (see master.hpp).
+#include "master.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <sys/resource.h>
+#include <unistd.h>
+#include <unordered_map>
+
+#include "embedded_worker.hpp"
+#include "protocol.hpp"
+#include "scheduler.hpp"
+#include "socket_watcher.hpp"
+#include "utf8.hpp"
+
+namespace gridctl {
+
+void raise_open_files_limit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+namespace proto = protocol;
+
+/// Bytes of stdout kept from the end when the front was cut (where `output` is looked for).
+constexpr std::size_t stdout_tail_bytes = 64 * 1024;
+
+/// Output received so far for one running attempt, and what its record needs besides.
+struct attempt_output {
+  std::string out, err;
+  bool out_cut = false, err_cut = false;
+  std::string tail;
+  clock::time_point dispatched;
+  std::chrono::system_clock::time_point dispatched_wall;
+};
+
+struct peer {
+  std::string routing_id;
+  std::string name;
+};
+
+class master {
+ public:
+  master(const sweep_config& cfg, const master_options& opts, const resume_plan& plan, std::uint64_t to_run,
+         results_writer& writer, std::ostream& log)
+      : cfg_(cfg),
+        opts_(opts),
+        to_run_(to_run),
+        writer_(writer),
+        log_(log),
+        sched_(scheduler_config{cfg.timeout, cfg.heartbeat, cfg.kill_grace, 3},
+               std::make_unique<plan_task_source>(plan)),
+        socket_(ctx_, zmq::socket_type::router),
+        watcher_(io_, socket_, [this](frame_list&& f) { on_frames(std::move(f)); }),
+        deadline_timer_(io_),
+        heartbeat_timer_(io_),
+        sync_timer_(io_),
+        progress_timer_(io_),
+        signals_(io_, SIGINT, SIGTERM),
+        tty_(::isatty(STDERR_FILENO) == 1) {
+    socket_.set(zmq::sockopt::router_mandatory, 1);  // a send to a gone peer fails, not vanishes
+    socket_.set(zmq::sockopt::router_handover, 1);
+    socket_.set(zmq::sockopt::linger, 1000);
+    socket_.set(zmq::sockopt::maxmsgsize, int64_t{16} << 20);  // garbage cannot make us allocate much
+    socket_.set(zmq::sockopt::backlog, 1024);
+    socket_.set(zmq::sockopt::sndhwm, 100000);
+    socket_.set(zmq::sockopt::rcvhwm, 100000);
+  }
+
+  sweep_outcome run() {
+    for (const auto& ep : opts_.endpoints) bind(ep);
+    if (opts_.local_slots > 0) {
+      std::string local = bind("tcp://127.0.0.1:*");
+      embedded_ = std::make_unique<embedded_worker>(local, opts_.local_slots);
+      embedded_->start();
+    }
+    started_ = clock::now();
+    signals_.async_wait([this](boost::system::error_code ec, int sig) { on_signal(ec, sig); });
+    watcher_.start();
+    schedule_heartbeat();
+    schedule_sync();
+    schedule_progress();
+    check_finished();
+    io_.run();
+    return outcome_;
+  }
+
+ private:
+  std::string bind(const std::string& endpoint) {
+    try {
+      socket_.bind(endpoint);
+    } catch (const zmq::error_t& e) {
+      throw std::runtime_error("cannot listen on " + endpoint + ": " + e.what());
+    }
+    std::string bound = socket_.get(zmq::sockopt::last_endpoint);
+    if (endpoint.find("127.0.0.1") == std::string::npos) log_ << "gridctl: listening on " << bound << "\n";
+    return bound;
+  }
+
+  // ---- messages from workers -------------------------------------------------------------
+  void on_frames(frame_list&& frames) {
+    if (frames.size() < 2) return note_malformed("a message without content");
+    std::string routing_id = std::move(frames.front());
+    frames.erase(frames.begin());
+    auto d = proto::decode(frames);
+    if (!d.msg) return note_malformed(d.error);
+    auto it = by_routing_id_.find(routing_id);
+    if (auto* h = std::get_if<proto::hello>(&*d.msg)) return on_hello(routing_id, *h);
+    if (it == by_routing_id_.end()) {
+      // Not registered: a worker of a previous master, or one we declared lost. Tell it to
+      // register again (it drops its stale attempts); goodbyes need no answer.
+      auto* s = std::get_if<proto::shutdown>(&*d.msg);
+      if (!s) send_to(routing_id, proto::shutdown{"unknown"});
+      return;
+    }
+    worker_id w = it->second;
+    auto now = clock::now();
+    sched_.heard_from(w, now);
+    std::visit([&](auto& m) { handle(w, m, now); }, *d.msg);
+  }
+
+  void note_malformed(const std::string& what) {
+    // Counted and dropped; the first few are shown so that a misconfigured peer is noticed.
+    if (++malformed_ <= 5) log_ << "gridctl: dropped a malformed message: " << what << "\n";
+  }
+
+  void on_hello(const std::string& routing_id, const proto::hello& h) {
+    if (h.version != proto::version) {
+      log_ << "gridctl: refused a worker speaking protocol " << h.version << " (this master speaks "
+           << proto::version << "): run the same gridctl version on master and workers\n";
+      send_to(routing_id, proto::refuse{"the master speaks gridctl protocol " + std::to_string(proto::version) +
+                                        ", this worker " + std::to_string(h.version) +
+                                        ": run the same gridctl version on master and workers"});
+      return;
+    }
+    auto now = clock::now();
+    if (auto it = by_routing_id_.find(routing_id); it != by_routing_id_.end()) {
+      // Registering again (it thought we were gone): its old attempts are stale.
+      run_actions(sched_.worker_left(it->second, now));
+      forget(it->second);
+    }
+    if (sched_.stopping()) {
+      send_to(routing_id, proto::shutdown{"end"});
+      return;
+    }
+    worker_id w = next_worker_id_++;
+    peers_[w] = peer{routing_id, h.name};
+    by_routing_id_[routing_id] = w;
+    send_to(routing_id, proto::welcome{proto::version, cfg_.heartbeat.count()});
+    if (!tty_ || opts_.local_slots == 0) log_ << "gridctl: worker " << h.name << " joined (" << h.slots << " slots)\n";
+    run_actions(sched_.worker_joined(w, h.slots, now));
+  }
+
+  void handle(worker_id w, proto::output& o, clock::time_point) {
+    if (!sched_.is_running(w, o.point, o.attempt)) return;  // late output of a stale attempt
+    attempt_output& buf = outputs_[{o.point, o.attempt}];
+    std::string& text = o.stream == 1 ? buf.out : buf.err;
+    bool& cut = o.stream == 1 ? buf.out_cut : buf.err_cut;
+    std::size_t room = cfg_.output_limit > text.size() ? cfg_.output_limit - text.size() : 0;
+    if (o.bytes.size() > room) cut = true;
+    text.append(o.bytes, 0, std::min(room, o.bytes.size()));
+    if (o.stream == 1 && buf.out_cut) {
+      buf.tail.append(o.bytes);
+      if (buf.tail.size() > stdout_tail_bytes) buf.tail.erase(0, buf.tail.size() - stdout_tail_bytes);
+    }
+  }
+
+  void handle(worker_id w, proto::done& d, clock::time_point now) {
+    if (!sched_.is_running(w, d.point, d.attempt)) return;
+    attempt_output& buf = outputs_[{d.point, d.attempt}];
+    if (d.stdout_dropped > 0) {
+      buf.out_cut = true;
+      if (!d.stdout_tail.empty()) buf.tail = std::move(d.stdout_tail);
+    }
+    if (d.stderr_dropped > 0) buf.err_cut = true;
+    done_info_[{d.point, d.attempt}] = d;
+    run_actions(sched_.attempt_ended(w, d.point, d.attempt, exit_report{d.exit_code, d.signal, d.worker_exiting}, now));
+  }
+
+  void handle(worker_id w, proto::shutdown&, clock::time_point now) {
+    // A worker's goodbye: its attempts (if any) go elsewhere right away.
+    run_actions(sched_.worker_left(w, now));
+    forget(w);
+  }
+
+  void handle(worker_id, proto::heartbeat&, clock::time_point) {}
+  // Messages only a master sends: a worker never sends them; drop.
+  template <class M>
+  void handle(worker_id, M&, clock::time_point) {
+    note_malformed(std::string("a worker sent '") + proto::type_name(proto::message{M{}}) + "'");
+  }
+
+  void forget(worker_id w) {
+    auto it = peers_.find(w);
+    if (it == peers_.end()) return;
+    by_routing_id_.erase(it->second.routing_id);
+    lost_names_[w] = it->second.name;
+    peers_.erase(it);
+  }
+
+  // ---- carrying out the scheduler's actions ---------------------------------------------
+  void run_actions(std::vector<scheduler_action> actions) {
+    // A failed send (the peer is gone) makes more actions; process them in turn.
+    while (!actions.empty()) {
+      std::vector<scheduler_action> more;
+      for (auto& a : actions) {
+        if (auto* d = std::get_if<action::dispatch>(&a)) dispatch(*d, more);
+        else if (auto* c = std::get_if<action::cancel>(&a)) send_to_worker(c->worker, proto::cancel{c->id, c->attempt});
+        else record(std::get<action::ended>(a));
+      }
+      actions = std::move(more);
+    }
+    reschedule_deadline();
+    check_finished();
+  }
+
+  void dispatch(const action::dispatch& d, std::vector<scheduler_action>& more) {
+    std::vector<std::string> values = cfg_.points.values(d.t.index);
+    proto::job j;
+    j.point = d.t.id;
+    j.attempt = d.t.attempt;
+    j.command = cfg_.command.render(values);
+    j.workdir = cfg_.workdir.string();
+    j.env = job_environment(cfg_.points, d.t.id, d.t.attempt, values);
+    j.output_limit = cfg_.output_limit;
+    j.kill_grace_ms = cfg_.kill_grace.count();
+    attempt_output& buf = outputs_[{d.t.id, d.t.attempt}];
+    buf.dispatched = clock::now();
+    buf.dispatched_wall = std::chrono::system_clock::now();
+    if (!send_to_worker(d.worker, j)) {
+      auto now = clock::now();
+      for (auto& a : sched_.worker_left(d.worker, now)) more.push_back(std::move(a));
+      forget(d.worker);
+    }
+  }
+
+  bool send_to_worker(worker_id w, const proto::message& m) {
+    auto it = peers_.find(w);
+    return it != peers_.end() && send_to(it->second.routing_id, m);
+  }
+
+  bool send_to(const std::string& routing_id, const proto::message& m) {
+    frame_list frames = proto::encode(m);
+    frames.insert(frames.begin(), routing_id);
+    return watcher_.send(frames);
+  }
+
+  void record(const action::ended& e) {
+    std::pair<point_id, int> key{e.t.id, e.t.attempt};
+    attempt_output buf;
+    if (auto it = outputs_.find(key); it != outputs_.end()) {
+      buf = std::move(it->second);
+      outputs_.erase(it);
+    }
+    attempt_record r;
+    r.point = e.t.id;
+    std::vector<std::string> values = cfg_.points.values(e.t.index);
+    for (std::size_t k = 0; k < values.size(); ++k) r.params.emplace_back(cfg_.points.axes()[k].name(), values[k]);
+    r.attempt = e.t.attempt;
+    r.status = e.status;
+    r.started = buf.dispatched_wall;
+    r.duration_s = std::chrono::duration<double>(clock::now() - buf.dispatched).count();
+    if (auto it = done_info_.find(key); it != done_info_.end()) {
+      const proto::done& d = it->second;
+      r.exit_code = d.exit_code;
+      r.signal = d.signal;
+      r.started = std::chrono::system_clock::time_point(std::chrono::milliseconds(d.started_ms));
+      r.duration_s = static_cast<double>(d.duration_us) / 1e6;
+      done_info_.erase(it);
+    }
+    auto pit = peers_.find(e.worker);
+    r.worker = pit != peers_.end() ? pit->second.name : lost_names_[e.worker];
+    r.stdout_text = std::move(buf.out);
+    r.stderr_text = std::move(buf.err);
+    r.stdout_truncated = buf.out_cut;
+    r.stderr_truncated = buf.err_cut;
+    r.stdout_tail = std::move(buf.tail);
+    r.error = e.error;
+    try {
+      writer_.append(r);
+    } catch (const std::exception& ex) {
+      fatal_ = ex.what();
+      stop_now();
+      return;
+    }
+    ++ended_;
+    if (e.status == attempt_status::lost || (e.status == attempt_status::failed && !e.error.empty()))
+      log_ << (tty_ ? "\r\033[K" : "") << "gridctl: point " << format_point_id(e.t.id) << " attempt " << e.t.attempt
+           << " on " << r.worker << ": " << to_string(e.status) << " (" << e.error << ")\n";
+  }
+
+  // ---- timers and signals ----------------------------------------------------------------
+  void reschedule_deadline() {
+    steady_time next = sched_.next_deadline();
+    if (next == steady_time::max() || next == armed_deadline_) return;
+    armed_deadline_ = next;
+    deadline_timer_.expires_at(next);
+    deadline_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      armed_deadline_ = {};
+      run_actions(sched_.tick(clock::now()));
+    });
+  }
+
+  void schedule_heartbeat() {
+    heartbeat_timer_.expires_after(cfg_.heartbeat);
+    heartbeat_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec || done_) return;
+      for (const auto& [w, p] : peers_) send_to(p.routing_id, proto::heartbeat{});
+      if (embedded_ && embedded_->exited() && !sched_.stopping()) {
+        log_ << "gridctl: the embedded worker exited; starting it again\n";
+        embedded_->start();
+      }
+      run_actions(sched_.tick(clock::now()));
+      schedule_heartbeat();
+    });
+  }
+
+  void schedule_sync() {
+    // Records reach the kernel at once; fdatasync at most once a second (see results_file.hpp).
+    sync_timer_.expires_after(std::chrono::seconds(1));
+    sync_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec || done_) return;
+      try {
+        writer_.sync();
+      } catch (const std::exception& ex) {
+        fatal_ = ex.what();
+        stop_now();
+        return;
+      }
+      schedule_sync();
+    });
+  }
+
+  void schedule_progress() {
+    progress_timer_.expires_after(tty_ ? std::chrono::milliseconds(500) : std::chrono::seconds(10));
+    progress_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec || done_) return;
+      print_progress(false);
+      schedule_progress();
+    });
+  }
+
+  void print_progress(bool final_line) {
+    double elapsed = std::chrono::duration<double>(clock::now() - started_).count();
+    std::uint64_t finished = sched_.points_ok() + sched_.points_failed();
+    char line[256];
+    std::snprintf(line, sizeof line, "[%llu/%llu] ok %llu, failed %llu, running %llu on %zu workers (%zu slots), %.0fs",
+                  static_cast<unsigned long long>(finished), static_cast<unsigned long long>(to_run_),
+                  static_cast<unsigned long long>(sched_.points_ok()),
+                  static_cast<unsigned long long>(sched_.points_failed()),
+                  static_cast<unsigned long long>(sched_.running()), sched_.workers(), sched_.slots(), elapsed);
+    if (tty_) log_ << "\r\033[K" << line << (final_line ? "\n" : "") << std::flush;
+    else if (!final_line) log_ << "gridctl: " << line << "\n";
+  }
+
+  void on_signal(boost::system::error_code ec, int sig) {
+    if (ec) return;
+    if (sched_.stopping()) {
+      log_ << (tty_ ? "\r\033[K" : "") << "gridctl: second interrupt: recording running attempts as canceled now\n";
+      stop_now();
+      return;
+    }
+    log_ << (tty_ ? "\r\033[K" : "") << "gridctl: " << (sig == SIGINT ? "interrupted" : "terminated")
+         << ": canceling running jobs (again to stop at once)\n";
+    outcome_.interrupted = true;
+    signals_.async_wait([this](boost::system::error_code e, int s) { on_signal(e, s); });
+    run_actions(sched_.stop(clock::now()));
+  }
+
+  /// Ends the run now: every running attempt is recorded canceled without waiting for workers.
+  void stop_now() {
+    outcome_.interrupted = true;
+    if (!sched_.stopping()) run_actions(sched_.stop(clock::now()));
+    // Losing every worker ends their attempts as canceled (they are being stopped).
+    std::vector<worker_id> ids;
+    for (const auto& [w, p] : peers_) ids.push_back(w);
+    for (worker_id w : ids) {
+      send_to_worker(w, proto::shutdown{"end"});
+      auto actions = sched_.worker_left(w, clock::now());
+      forget(w);
+      run_actions(std::move(actions));
+    }
+    check_finished();
+  }
+
+  void check_finished() {
+    if (done_ || !sched_.finished()) return;
+    done_ = true;
+    for (const auto& [w, p] : peers_) send_to(p.routing_id, proto::shutdown{"end"});
+    print_progress(true);
+    deadline_timer_.cancel();
+    heartbeat_timer_.cancel();
+    sync_timer_.cancel();
+    progress_timer_.cancel();
+    signals_.cancel();
+    outcome_.ok = sched_.points_ok();
+    outcome_.failed = sched_.points_failed();
+    // Let the shutdown messages leave before the loop ends (linger covers the rest).
+    watcher_.stop();
+    io_.stop();
+    if (embedded_) embedded_->stop();
+    if (!fatal_.empty()) throw std::runtime_error(fatal_);
+  }
+
+  const sweep_config& cfg_;
+  const master_options& opts_;
+  std::uint64_t to_run_;
+  results_writer& writer_;
+  std::ostream& log_;
+  boost::asio::io_context io_;
+  scheduler sched_;
+  zmq::context_t ctx_;
+  zmq::socket_t socket_;
+  socket_watcher watcher_;
+  boost::asio::steady_timer deadline_timer_, heartbeat_timer_, sync_timer_, progress_timer_;
+  boost::asio::signal_set signals_;
+  bool tty_;
+  std::unique_ptr<embedded_worker> embedded_;
+  std::unordered_map<std::string, worker_id> by_routing_id_;
+  std::unordered_map<worker_id, peer> peers_;
+  std::unordered_map<worker_id, std::string> lost_names_;
+  std::map<std::pair<point_id, int>, attempt_output> outputs_;
+  std::map<std::pair<point_id, int>, proto::done> done_info_;
+  worker_id next_worker_id_ = 1;
+  steady_time armed_deadline_{};
+  clock::time_point started_;
+  std::uint64_t ended_ = 0;
+  std::uint64_t malformed_ = 0;
+  bool done_ = false;
+  std::string fatal_;
+  sweep_outcome outcome_;
+};
+
+}  // namespace
+
+sweep_outcome run_master(const sweep_config& cfg, const master_options& opts, const resume_plan& plan,
+                         std::uint64_t to_run, results_writer& writer, std::ostream& log) {
+  master m(cfg, opts, plan, to_run, writer, log);
+  return m.run();
+}
+
+}  // namespace gridctl

@@ -1,0 +1,41 @@
+// master: the sweep's event loop. One thread, one io_context: a ZeroMQ ROUTER socket (watched
+// through ZMQ_FD), steady timers (the scheduler's next deadline, heartbeats, fsync batching,
+// progress) and SIGINT/SIGTERM. Every decision is the scheduler's; this file translates socket,
+// timer and signal events into scheduler calls and carries out the actions it returns:
+// send jobs and cancels, buffer streamed output per attempt, append records to the results file.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "resume.hpp"
+#include "results_file.hpp"
+
+namespace gridctl {
+
+struct master_options {
+  std::vector<std::string> endpoints;  ///< ROUTER binds, e.g. tcp://*:5555; may be empty
+  int local_slots = 0;                 ///< >0: start an embedded worker with that many slots
+  bool retry_failed = false;           ///< --retry
+};
+
+/// How the sweep ended.
+struct sweep_outcome {
+  bool interrupted = false;
+  std::uint64_t ok = 0;      ///< points that ended ok in this run
+  std::uint64_t failed = 0;  ///< points that failed for good in this run
+};
+
+/// Runs the sweep until every point to run has ended, or until interrupted. Throws
+/// std::runtime_error for runtime failures (cannot bind, cannot write results).
+sweep_outcome run_master(const sweep_config& cfg, const master_options& opts, const resume_plan& plan,
+                         std::uint64_t to_run, results_writer& writer, std::ostream& log);
+
+/// Raises the soft open-files limit to the hard limit (a ROUTER needs a descriptor per peer).
+void raise_open_files_limit();
+
+}  // namespace gridctl

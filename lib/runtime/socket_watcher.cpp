@@ -1,0 +1,97 @@
+// socket_watcher: the ZMQ_FD recipe of docs/../shared ENGINEERING notes, in one place.
+#include "socket_watcher.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace gridctl {
+
+socket_watcher::socket_watcher(boost::asio::io_context& io, zmq::socket_t& socket,
+                               std::function<void(frame_list&&)> on_message)
+    : io_(io), socket_(socket), fd_(io), on_message_(std::move(on_message)) {}
+
+socket_watcher::~socket_watcher() {
+  *alive_ = false;
+  stop();
+}
+
+void socket_watcher::start() {
+  stopped_ = false;
+  fd_.assign(socket_.get(zmq::sockopt::fd));
+  kick();
+}
+
+void socket_watcher::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  boost::system::error_code ec;
+  fd_.cancel(ec);
+  fd_.release();  // libzmq owns the descriptor
+}
+
+void socket_watcher::wait() {
+  if (stopped_ || waiting_) return;
+  waiting_ = true;
+  std::weak_ptr<bool> alive = alive_;
+  fd_.async_wait(boost::asio::posix::stream_descriptor::wait_read, [this, alive](boost::system::error_code ec) {
+    if (alive.expired()) return;
+    waiting_ = false;
+    if (ec || stopped_) return;
+    drain();
+  });
+}
+
+void socket_watcher::kick() {
+  if (kick_posted_ || stopped_) return;
+  kick_posted_ = true;
+  std::weak_ptr<bool> alive = alive_;
+  boost::asio::post(io_, [this, alive] {
+    if (alive.expired()) return;
+    kick_posted_ = false;
+    if (!stopped_) drain();
+  });
+}
+
+void socket_watcher::drain() {
+  // Reading ZMQ_EVENTS also runs libzmq's command queue; it must be read even with nothing to do.
+  for (int batch = 0; batch < 64; ++batch) {
+    if (stopped_) return;
+    if (!(socket_.get(zmq::sockopt::events) & ZMQ_POLLIN)) {
+      wait();
+      return;
+    }
+    frame_list frames;
+    zmq::message_t part;
+    bool more = true;
+    while (more) {
+      auto got = socket_.recv(part, zmq::recv_flags::dontwait);
+      if (!got) break;  // cannot happen mid-message (multipart messages arrive whole)
+      frames.emplace_back(static_cast<const char*>(part.data()), part.size());
+      more = part.more();
+    }
+    if (frames.empty()) continue;
+    ++received_;
+    on_message_(std::move(frames));
+  }
+  kick();  // more may be waiting: continue after other handlers had a turn
+}
+
+bool socket_watcher::send(const frame_list& frames) {
+  if (stopped_) return false;
+  bool ok = true;
+  try {
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+      auto flags = zmq::send_flags::dontwait;
+      if (i + 1 < frames.size()) flags = flags | zmq::send_flags::sndmore;
+      if (!socket_.send(zmq::buffer(frames[i]), flags)) {
+        ok = false;
+        break;
+      }
+    }
+  } catch (const zmq::error_t&) {
+    ok = false;  // EHOSTUNREACH: the ROUTER peer is gone (ZMQ_ROUTER_MANDATORY)
+  }
+  kick();  // the send may have consumed the FD's edge
+  return ok;
+}
+
+}  // namespace gridctl

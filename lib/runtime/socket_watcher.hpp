@@ -1,0 +1,58 @@
+// socket_watcher: a ZeroMQ socket driven by an Asio loop through its ZMQ_FD.
+//
+// ZMQ_FD is edge-triggered and only says "look at ZMQ_EVENTS" (zmq_getsockopt(3)): a readable
+// FD does not mean a message is waiting, and a send may consume the edge. So: always
+// async_wait(wait_read); in the handler drain while ZMQ_EVENTS has POLLIN, at most 64 messages
+// per turn (then post a continuation so timers and pipes get their turn); after every send,
+// post one drain ("kick"). The FD belongs to libzmq: we cancel and release it, never close it.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+#include <zmq.hpp>
+
+namespace gridctl {
+
+using frame_list = std::vector<std::string>;
+
+class socket_watcher {
+ public:
+  /// Calls `on_message` with the frames of each message received (for a ROUTER, frame 0 is the
+  /// peer's routing id).
+  socket_watcher(boost::asio::io_context& io, zmq::socket_t& socket,
+                 std::function<void(frame_list&&)> on_message);
+  ~socket_watcher();
+  socket_watcher(const socket_watcher&) = delete;
+  socket_watcher& operator=(const socket_watcher&) = delete;
+
+  /// Starts watching; drains once (messages may already be queued).
+  void start();
+  /// Stops watching and gives the FD back to libzmq. No callback runs after this.
+  void stop();
+  /// Sends a multipart message without blocking. False when it cannot be sent now (no route
+  /// to a ROUTER peer, or the peer's queue is full): the caller decides; messages are small and
+  /// each is part of a protocol that tolerates loss (heartbeats, re-dispatch).
+  bool send(const frame_list& frames);
+
+  std::uint64_t messages_received() const { return received_; }
+
+ private:
+  void wait();
+  void drain();
+  void kick();
+
+  boost::asio::io_context& io_;
+  zmq::socket_t& socket_;
+  boost::asio::posix::stream_descriptor fd_;
+  std::function<void(frame_list&&)> on_message_;
+  bool stopped_ = true;
+  bool waiting_ = false;
+  bool kick_posted_ = false;
+  std::uint64_t received_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace gridctl

@@ -1,0 +1,281 @@
+// worker: the worker's event loop.
+#include "worker.hpp"
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <random>
+#include <unistd.h>
+
+#include "job_process.hpp"
+#include "protocol.hpp"
+#include "socket_watcher.hpp"
+
+namespace gridctl {
+
+std::string host_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) return "localhost";
+  return host;
+}
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+namespace proto = protocol;
+
+/// Bytes of stdout kept from the end of a job's output when the front was cut at the limit:
+/// enough for the usual "last line is the JSON result".
+constexpr std::size_t stdout_tail_bytes = 64 * 1024;
+
+struct running_job {
+  std::shared_ptr<job_process> process;
+  std::uint64_t limit = 0;
+  std::uint64_t sent[3] = {0, 0, 0};     // by stream (1, 2)
+  std::uint64_t dropped[3] = {0, 0, 0};
+  std::string stdout_tail;
+};
+
+class worker {
+ public:
+  worker(const worker_options& opts, std::ostream& log)
+      : opts_(opts),
+        log_(log),
+        socket_(ctx_, zmq::socket_type::dealer),
+        watcher_(io_, socket_, [this](frame_list&& f) { on_frames(std::move(f)); }),
+        hello_timer_(io_),
+        heartbeat_timer_(io_),
+        signals_(io_, SIGINT, SIGTERM) {
+    std::random_device rd;
+    // A routing id unique to this process: a restarted worker is a new peer to the master.
+    std::string id = opts_.name + "/" + std::to_string(::getpid()) + "/" + std::to_string(rd());
+    socket_.set(zmq::sockopt::routing_id, id);
+    socket_.set(zmq::sockopt::linger, 2000);  // deliver the last reports when exiting
+    socket_.set(zmq::sockopt::reconnect_ivl, 100);
+    socket_.set(zmq::sockopt::reconnect_ivl_max, 5000);
+    socket_.set(zmq::sockopt::maxmsgsize, int64_t{16} << 20);
+    socket_.connect(opts_.connect);
+  }
+
+  int run() {
+    log_ << "gridctl worker " << opts_.name << ": " << opts_.slots << " slots, master " << opts_.connect << "\n";
+    signals_.async_wait([this](boost::system::error_code ec, int sig) {
+      if (!ec) begin_exit("signal " + std::to_string(sig));
+    });
+    watcher_.start();
+    say_hello();
+    io_.run();
+    watcher_.stop();
+    return exit_status_;
+  }
+
+ private:
+  void send(const proto::message& m) { watcher_.send(proto::encode(m)); }
+
+  void say_hello() {
+    if (exiting_) return;
+    welcomed_ = false;
+    send(proto::hello{proto::version, opts_.name, opts_.slots});
+    hello_timer_.expires_after(std::chrono::seconds(1));
+    hello_timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec && !welcomed_) say_hello();
+    });
+  }
+
+  void on_frames(frame_list&& frames) {
+    auto d = proto::decode(frames);
+    if (!d.msg) {
+      log_ << "gridctl worker: dropped a malformed message from the master: " << d.error << "\n";
+      return;
+    }
+    last_heard_ = clock::now();
+    std::visit([this](auto& m) { handle(m); }, *d.msg);
+  }
+
+  void handle(proto::welcome& w) {
+    if (w.version != proto::version) {
+      log_ << "gridctl worker: the master speaks protocol " << w.version << ", this worker " << proto::version
+           << ": use the same gridctl version on both\n";
+      exit_status_ = 2;
+      begin_exit("protocol mismatch");
+      return;
+    }
+    if (!welcomed_) log_ << "gridctl worker " << opts_.name << ": registered with the master\n";
+    welcomed_ = true;
+    served_ = true;
+    hello_timer_.cancel();
+    heartbeat_ = std::chrono::milliseconds(w.heartbeat_ms);
+    schedule_heartbeat();
+  }
+
+  void handle(proto::refuse& r) {
+    log_ << "gridctl worker: the master refused this worker: " << r.reason << "\n";
+    exit_status_ = 2;
+    begin_exit("refused");
+  }
+
+  void handle(proto::job& j) {
+    if (exiting_ || jobs_.size() >= static_cast<std::size_t>(opts_.slots)) {
+      // The master never sends more jobs than slots; should one come anyway, say so at once.
+      send(proto::output{j.point, j.attempt, 2, "gridctl: the worker had no free slot or was exiting\n"});
+      send(proto::done{j.point, j.attempt, 127, std::nullopt, 0, 0, 0, 0, ""});
+      return;
+    }
+    auto key = std::make_pair(j.point, j.attempt);
+    running_job& rj = jobs_[key];
+    rj.limit = j.output_limit;
+    job_spec spec{j.command, j.workdir, j.env, std::chrono::milliseconds(j.kill_grace_ms)};
+    point_id point = j.point;
+    int attempt = j.attempt;
+    rj.process = std::make_shared<job_process>(
+        io_, std::move(spec),
+        [this, key](int stream, std::string_view bytes) { on_output(key, stream, bytes); },
+        [this, point, attempt](const job_exit& e) { on_job_exit(point, attempt, e); });
+    rj.process->start();
+  }
+
+  void on_output(std::pair<point_id, int> key, int stream, std::string_view bytes) {
+    auto it = jobs_.find(key);
+    if (it == jobs_.end()) return;
+    running_job& rj = it->second;
+    // Flow control: only the first `limit` bytes of each stream travel; the rest is counted
+    // (and the end of stdout kept), so a job printing gigabytes costs neither side memory.
+    std::uint64_t room = rj.limit > rj.sent[stream] ? rj.limit - rj.sent[stream] : 0;
+    std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(room, bytes.size()));
+    if (n > 0) {
+      send(proto::output{key.first, key.second, stream, std::string(bytes.substr(0, n))});
+      rj.sent[stream] += n;
+    }
+    rj.dropped[stream] += bytes.size() - n;
+    if (stream == 1) {
+      rj.stdout_tail.append(bytes);
+      if (rj.stdout_tail.size() > stdout_tail_bytes)
+        rj.stdout_tail.erase(0, rj.stdout_tail.size() - stdout_tail_bytes);
+    }
+  }
+
+  void on_job_exit(point_id point, int attempt, const job_exit& e) {
+    auto it = jobs_.find({point, attempt});
+    if (it == jobs_.end()) return;
+    running_job& rj = it->second;
+    proto::done d;
+    d.point = point;
+    d.attempt = attempt;
+    d.exit_code = e.exit_code;
+    d.signal = e.signal;
+    d.started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(e.started.time_since_epoch()).count();
+    d.duration_us = e.duration.count();
+    d.stdout_dropped = rj.dropped[1];
+    d.stderr_dropped = rj.dropped[2];
+    if (rj.dropped[1] > 0) d.stdout_tail = std::move(rj.stdout_tail);
+    d.worker_exiting = exiting_;
+    // Report only to the master that gave the job: after a reset the attempt is stale.
+    if (!stale_) send(d);
+    jobs_.erase(it);
+    if (exiting_ && jobs_.empty()) finish_exit();
+  }
+
+  void handle(proto::cancel& c) {
+    auto it = jobs_.find({c.point, c.attempt});
+    if (it != jobs_.end()) it->second.process->kill();
+  }
+
+  void handle(proto::heartbeat&) {}
+
+  void handle(proto::shutdown& s) {
+    if (s.reason == "unknown") {
+      // The master does not know us: it restarted, or it declared us lost. Our jobs are stale.
+      if (welcomed_) log_ << "gridctl worker: the master no longer knows this worker; registering again\n";
+      drop_stale_jobs();
+      say_hello();
+      return;
+    }
+    log_ << "gridctl worker " << opts_.name << ": the sweep is over\n";
+    drop_stale_jobs();
+    if (opts_.once) {
+      begin_exit("sweep over");
+      return;
+    }
+    // Persistent: wait for the next sweep's master on the same endpoint.
+    welcomed_ = false;
+    heartbeat_timer_.cancel();
+    hello_timer_.expires_after(std::chrono::seconds(1));
+    hello_timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) say_hello();
+    });
+  }
+
+  // Messages a worker never receives; decoding accepts them, so they are dropped here.
+  void handle(proto::hello&) {}
+  void handle(proto::output&) {}
+  void handle(proto::done&) {}
+
+  void drop_stale_jobs() {
+    stale_ = true;
+    for (auto& [key, rj] : jobs_) rj.process->kill();
+    // Jobs end asynchronously; their reports are suppressed by stale_ until the list empties.
+    if (jobs_.empty()) stale_ = false;
+    else stale_until_empty_ = true;
+  }
+
+  void schedule_heartbeat() {
+    heartbeat_timer_.expires_after(heartbeat_);
+    heartbeat_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec || !welcomed_ || exiting_) return;
+      if (clock::now() - last_heard_ > 3 * heartbeat_) {
+        log_ << "gridctl worker: the master has been silent for 3 heartbeats; registering again\n";
+        drop_stale_jobs();
+        say_hello();
+        return;
+      }
+      send(proto::heartbeat{});
+      if (stale_until_empty_ && jobs_.empty()) stale_ = stale_until_empty_ = false;
+      schedule_heartbeat();
+    });
+  }
+
+  void begin_exit(const std::string& why) {
+    if (exiting_) return;
+    exiting_ = true;
+    log_ << "gridctl worker " << opts_.name << ": exiting (" << why << ")\n";
+    hello_timer_.cancel();
+    for (auto& [key, rj] : jobs_) rj.process->kill();
+    if (jobs_.empty()) finish_exit();
+  }
+
+  void finish_exit() {
+    if (welcomed_) send(proto::shutdown{"bye"});
+    heartbeat_timer_.cancel();
+    hello_timer_.cancel();
+    signals_.cancel();
+    watcher_.stop();
+    io_.stop();
+  }
+
+  worker_options opts_;
+  std::ostream& log_;
+  boost::asio::io_context io_;
+  zmq::context_t ctx_;
+  zmq::socket_t socket_;
+  socket_watcher watcher_;
+  boost::asio::steady_timer hello_timer_, heartbeat_timer_;
+  boost::asio::signal_set signals_;
+  std::map<std::pair<point_id, int>, running_job> jobs_;
+  std::chrono::milliseconds heartbeat_{1000};
+  clock::time_point last_heard_ = clock::now();
+  bool welcomed_ = false, served_ = false, exiting_ = false, stale_ = false, stale_until_empty_ = false;
+  int exit_status_ = 0;
+};
+
+}  // namespace
+
+int run_worker(const worker_options& opts, std::ostream& log) {
+  std::ostream silent(nullptr);  // no buffer: writes are dropped
+  worker w(opts, opts.quiet ? silent : log);
+  return w.run();
+}
+
+}  // namespace gridctl
