@@ -145,11 +145,20 @@ parse_result<axis> parse_space(const std::string& name, std::string_view form,
     if (!b || *b <= 0) return err("logspace: base '" + std::string(args[3]) + "' is not a positive number");
     base = *b;
   }
+  if (*num > 1 && *start == *stop)
+    return err(std::string(form) + ": start and stop are equal, so all " + std::string(args[2]) + " values would be the same");
+  if (*num > 1 && log && base == 1) return err("logspace: base 1 makes every value 1");
   axis a = log ? axis::from_logspace(name, *start, *stop, static_cast<std::uint64_t>(*num), base)
                : axis::from_linspace(name, *start, *stop, static_cast<std::uint64_t>(*num));
   // Both ends bound every value in between; a non-finite end would reach the command as "inf".
   if (a.size() > 0 && (!std::isfinite(a.real_value(0)) || !std::isfinite(a.real_value(a.size() - 1))))
     return err(std::string(form) + ": values overflow a double");
+  // The values are monotonic, so equal texts (steps below a double's precision) are neighbours.
+  // Checked up to a million values; beyond that a sweep this fine-grained is not plausible.
+  for (std::uint64_t i = 1; i < std::min<std::uint64_t>(a.size(), 1000000); ++i)
+    if (a.value(i) == a.value(i - 1))
+      return err(std::string(form) + ": the step is too small, values " + std::to_string(i - 1) + " and " +
+                 std::to_string(i) + " are both " + a.value(i));
   return a;
 }
 
@@ -207,6 +216,10 @@ parse_result<std::vector<std::string>> split_list(std::string_view text) {
       }
       item = std::string(trim(text.substr(start, i - start)));
       if (item.empty()) return err("empty value in list (write \"\" for an empty string)");
+      std::size_t paren = item.find('(');
+      if (paren != std::string::npos && paren > 0 && is_identifier(trim(std::string_view(item).substr(0, paren))))
+        return err("'" + item + "' looks like a form inside a list: a form must be the whole value; " +
+                   "quote it (\"" + item + "\") to pass it as text");
     }
     items.push_back(std::move(item));
     if (i >= n) break;

@@ -44,6 +44,42 @@ class line_counting_buf : public std::streambuf {
   std::string current_;
 };
 
+/// program_options' parser cuts every line at its first '#'. gridctl's rule is friendlier: '#'
+/// starts a comment only at the start of a line or after whitespace, outside double quotes, so
+/// `command = curl http://h/#x` and `q = "run #1"` keep their '#'. We strip comments by that rule
+/// and hand the parser the other '#'s as '\x01', turned back below.
+constexpr char hidden_hash = '\x01';
+
+std::string strip_comment(const std::string& line) {
+  bool quoted = false;
+  std::size_t end = line.size();
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c == '"') quoted = !quoted;
+    if (c == '#' && !quoted && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+      end = i;
+      break;
+    }
+  }
+  std::string out = line.substr(0, end);
+  for (char& c : out)
+    if (c == '#') c = hidden_hash;
+  return out;
+}
+
+std::string unhide_hashes(std::string s) {
+  for (char& c : s)
+    if (c == hidden_hash) c = '#';
+  return s;
+}
+
+std::string trim_copy(const std::string& s) {
+  std::size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return {};
+  std::size_t e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
 struct raw_entry {
   std::string value;
   int line = 0;
@@ -65,7 +101,20 @@ parse_result<sweep_config> load_config(const std::filesystem::path& given) {
   std::ifstream in(given);
   if (!in) return input_error{fname, "cannot read the config file"};
   std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(hidden_hash) != std::string::npos)
+      return input_error{at(static_cast<int>(lines.size()) + 1), "control character \\x01 in the config file"};
+    lines.push_back(strip_comment(line));
+    // Section headers are not reported by the parser: check them here, so that a misspelt
+    // section is refused even when it holds no key.
+    std::string t = trim_copy(lines.back());
+    if (t.size() >= 2 && t.front() == '[' && t.back() == ']') {
+      std::string section = t.substr(1, t.size() - 2);
+      if (section != "sweep" && section != "params" && section != "workers")
+        return input_error{at(static_cast<int>(lines.size())),
+                           "unknown section [" + unhide_hashes(section) + "] (known: [sweep], [params], [workers])"};
+    }
+  }
 
   line_counting_buf buf(std::move(lines));
   std::istream stream(&buf);
@@ -76,8 +125,8 @@ parse_result<sweep_config> load_config(const std::filesystem::path& given) {
     po::detail::config_file_iterator it(stream, no_registered_options, true), end;
     for (; it != end; ++it) {
       int line = buf.lines_served();
-      const std::string& full = it->string_key;
-      std::string value = it->value.empty() ? "" : it->value[0];
+      const std::string full = unhide_hashes(it->string_key);
+      std::string value = unhide_hashes(it->value.empty() ? "" : it->value[0]);
       auto [prev, fresh] = seen.emplace(full, line);
       std::size_t dot = full.rfind('.');
       std::string section = dot == std::string::npos ? "" : full.substr(0, dot);

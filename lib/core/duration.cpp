@@ -24,19 +24,6 @@ std::optional<duration> parse_duration(std::string_view text) {
   return duration(static_cast<duration::rep>(std::llround(ms)));
 }
 
-std::string format_duration(duration d) {
-  auto ms = d.count();
-  if (ms == 0) return "0s";
-  if (ms % 1000 != 0) return std::to_string(ms) + "ms";
-  auto s = ms / 1000;
-  std::string out;
-  if (s >= 86400) out += std::to_string(s / 86400) + "d", s %= 86400;
-  if (s >= 3600) out += std::to_string(s / 3600) + "h", s %= 3600;
-  if (s >= 60) out += std::to_string(s / 60) + "m", s %= 60;
-  if (s > 0) out += std::to_string(s) + "s";
-  return out;
-}
-
 std::optional<std::size_t> parse_size(std::string_view text) {
   std::size_t value = 0;
   auto res = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -45,8 +32,8 @@ std::optional<std::size_t> parse_size(std::string_view text) {
   std::size_t factor = 1;
   if (unit.empty()) factor = 1;
   else if (unit == "K" || unit == "k") factor = std::size_t{1} << 10;
-  else if (unit == "M") factor = std::size_t{1} << 20;
-  else if (unit == "G") factor = std::size_t{1} << 30;
+  else if (unit == "M" || unit == "m") factor = std::size_t{1} << 20;
+  else if (unit == "G" || unit == "g") factor = std::size_t{1} << 30;
   else return std::nullopt;
   if (value > (std::size_t{1} << 40) / factor) return std::nullopt;
   return value * factor;

@@ -14,10 +14,7 @@ using duration = std::chrono::milliseconds;
 /// A bare number has no unit and is refused: "10" could mean seconds or minutes.
 std::optional<duration> parse_duration(std::string_view text);
 
-/// Human text of a duration, e.g. "1m30s", "250ms", "2h".
-std::string format_duration(duration d);
-
-/// Parses a byte count: digits with an optional binary suffix K, M or G (KiB, MiB, GiB), e.g. "1M".
+/// Parses a byte count: digits with an optional binary suffix K, M or G (KiB, MiB, GiB; either case), e.g. "1M".
 std::optional<std::size_t> parse_size(std::string_view text);
 
 }  // namespace gridctl

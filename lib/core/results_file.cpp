@@ -110,7 +110,22 @@ std::string format_record(const attempt_record& r) {
     out += ", \"error\": ";
     append_json_string(out, r.error);
   }
-  if (auto v = parse_job_output(r.stdout_truncated ? r.stdout_tail : r.stdout_text)) {
+  // When stdout was cut, `output` comes from its tail; the tail's first line may be a fragment
+  // (it starts anywhere), so only the complete lines after it count.
+  std::string_view source = r.stdout_text;
+  if (r.stdout_truncated) {
+    std::string_view tail = r.stdout_tail;
+    std::size_t nl = tail.find('\n');
+    source = nl == std::string_view::npos ? std::string_view() : tail.substr(nl + 1);
+  }
+  std::optional<boost::json::value> output;
+  if (!r.stdout_truncated) output = parse_job_output(source);
+  else if (std::size_t end = source.find_last_not_of(" \t\r\n"); end != std::string_view::npos) {
+    std::size_t start = source.rfind('\n', end);
+    start = start == std::string_view::npos ? 0 : start + 1;
+    output = parse_json(source.substr(start, end + 1 - start));
+  }
+  if (auto& v = output) {
     out += ", \"output\": ";
     append_json_value(out, *v);
   }
@@ -187,6 +202,10 @@ parse_result<results_history> read_results(const std::filesystem::path& file) {
   auto handle_line = [&](std::string_view line, bool complete) -> std::string {
     ++line_no;
     line_ok = false;
+    if (complete && have_header && line.find_first_not_of(" \t\r") == std::string_view::npos) {
+      hist.valid_bytes = offset + line.size() + 1;  // a blank line: nothing to read, nothing wrong
+      return {};
+    }
     boost::system::error_code ec;
     parser.reset();
     parser.write(line.data(), line.size(), ec);

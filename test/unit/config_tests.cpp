@@ -208,7 +208,7 @@ BOOST_AUTO_TEST_CASE(every_error_is_refused_with_its_location) {
   const std::vector<error_case> cases = {
       {"missing command", "[sweep]\nname = x\n[params]\np = 1\n", 0, "command"},
       {"no [params] axis", "[sweep]\ncommand = echo hi\n", 0, "[params]"},
-      {"unknown section", "[sweep]\ncommand = echo {p}\n[params]\np = 1\n[extra]\nfoo = 1\n", 6,
+      {"unknown section", "[sweep]\ncommand = echo {p}\n[params]\np = 1\n[extra]\nfoo = 1\n", 5,
        "unknown section"},
       {"unknown key in [sweep]", "[sweep]\ncommand = echo {p}\ntimout = 10m\n[params]\np = 1\n", 3,
        "unknown key 'timout'"},

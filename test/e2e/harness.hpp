@@ -1,0 +1,151 @@
+// harness: what the end-to-end tests need to drive the real gridctl binary — a temporary
+// directory per test, processes started with fork/exec in process groups of their own, bounded
+// waits, real signals, the results file read back with Boost.JSON, and a free port on 127.0.0.1.
+//
+// The fixture makes the test process a child subreaper, so that anything a started process
+// leaves behind (an embedded worker whose master was SIGKILLed, a job whose worker died) is
+// re-parented to the test; the destructor SIGKILLs every process group it started and every
+// descendant it can find, reaps them, and removes the directory — also when the test failed.
+#pragma once
+
+#include <sys/types.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace e2e {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
+
+/// Absolute paths of the binaries under test (from the build, see test/CMakeLists.txt).
+std::string gridctl_path();
+std::string think_path();
+
+/// What the results file holds: the header, then one object per complete record line.
+struct results {
+  boost::json::object header;
+  std::vector<boost::json::object> records;
+  bool torn = false;       ///< the last line had no newline (skipped)
+  std::size_t lines = 0;   ///< complete lines, header included
+};
+
+/// Reads and parses a results file; throws (failing the test) on a line that is not JSON.
+/// A torn last line (no newline: the writer died mid-line) is skipped and flagged.
+results read_results(const fs::path& file);
+/// Number of complete record lines (the header excluded), 0 when the file does not exist yet.
+std::size_t count_records(const fs::path& file);
+
+/// Convenience accessors into a record; they fail the test on a missing key or a wrong type.
+std::string str(const boost::json::object& o, const char* key);
+std::int64_t integer(const boost::json::object& o, const char* key);
+double number(const boost::json::value& v);
+
+/// A port on 127.0.0.1 that was free a moment ago (bound to :0 and read back).
+int free_port();
+
+/// A TCP socket listening on 127.0.0.1:port (closed when destroyed); port 0 picks one.
+class listening_socket {
+ public:
+  explicit listening_socket(int port = 0);
+  ~listening_socket();
+  listening_socket(const listening_socket&) = delete;
+  listening_socket& operator=(const listening_socket&) = delete;
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+/// Process ids whose command line (arguments joined by spaces) contains `needle`; never this
+/// process, never a zombie.
+std::vector<pid_t> pids_matching(const std::string& needle);
+/// Direct children of `parent` (from /proc/*/stat), zombies excluded.
+std::vector<pid_t> children_of(pid_t parent);
+/// All descendants of `root`, deepest last.
+std::vector<pid_t> descendants_of(pid_t root);
+/// True while the process exists and is not a zombie.
+bool alive(pid_t pid);
+/// CPU time (user + system) the process has used so far, in seconds; nullopt if it is gone.
+std::optional<double> cpu_seconds(pid_t pid);
+
+/// Polls `cond` every 20 ms until it holds or `limit` passes; returns whether it held.
+bool wait_until(const std::function<bool()>& cond, clock_type::duration limit);
+
+/// The status a process ended with, shell-style: the exit code, or 128 + the signal number.
+using exit_status = int;
+
+struct process_info {
+  std::string name;
+  std::vector<std::string> argv;
+  fs::path out, err;
+  std::optional<exit_status> status;
+};
+
+/// One test's sandbox. Construct it first in a test (or use it as a Boost.Test fixture).
+class sandbox {
+ public:
+  sandbox();
+  ~sandbox();
+  sandbox(const sandbox&) = delete;
+  sandbox& operator=(const sandbox&) = delete;
+
+  const fs::path& dir() const { return dir_; }
+  fs::path path(const std::string& name) const { return dir_ / name; }
+
+  /// Writes `text` to dir()/name and returns the path.
+  fs::path write_file(const std::string& name, const std::string& text) const;
+  std::string read_file(const fs::path& file) const;
+
+  /// Starts argv[0] (a path) with these arguments and extra environment variables, stdout and
+  /// stderr to dir()/NAME.out and dir()/NAME.err, stdin from /dev/null, in a new process group.
+  pid_t start(const std::string& name, const std::vector<std::string>& argv,
+              const std::vector<std::pair<std::string, std::string>>& env = {});
+  /// start() of the gridctl binary with these arguments.
+  pid_t gridctl(const std::string& name, const std::vector<std::string>& args);
+
+  /// Waits up to `limit` for the process to end; its status, or nullopt if it still runs.
+  std::optional<exit_status> wait(pid_t pid, clock_type::duration limit);
+  /// start() + wait(); fails the test (and kills the process) when it does not end in time.
+  exit_status run_gridctl(const std::string& name, const std::vector<std::string>& args,
+                          clock_type::duration limit = 60s);
+
+  /// Sends `sig` to the process, or to its whole process group.
+  void signal(pid_t pid, int sig) const;
+  void signal_group(pid_t pgid, int sig) const;
+  /// SIGKILLs the process, its group, and every descendant and their groups.
+  void kill_tree(pid_t pid) const;
+
+  /// stdout / stderr a started process has written so far.
+  std::string out_of(pid_t pid) const;
+  std::string err_of(pid_t pid) const;
+
+  /// Prints every process's stderr to the test log (used when a test fails).
+  void dump_logs() const;
+
+ private:
+  fs::path dir_;
+  std::map<pid_t, process_info> procs_;
+};
+
+/// A small INI builder: sections in order, one `key = value` per line.
+class ini {
+ public:
+  ini& section(const std::string& name);
+  ini& set(const std::string& key, const std::string& value);
+  std::string text() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
+}  // namespace e2e
