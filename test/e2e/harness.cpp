@@ -104,6 +104,18 @@ std::size_t count_records(const fs::path& file) {
   return lines > 0 ? lines - 1 : 0;
 }
 
+std::map<std::string, std::vector<boost::json::object>> by_point(const std::vector<boost::json::object>& records) {
+  std::map<std::string, std::vector<boost::json::object>> m;
+  for (const auto& r : records) m[str(r, "point")].push_back(r);
+  return m;
+}
+
+std::size_t count_status(const std::vector<boost::json::object>& records, const std::string& status) {
+  std::size_t n = 0;
+  for (const auto& r : records) n += str(r, "status") == status;
+  return n;
+}
+
 std::string str(const boost::json::object& o, const char* key) {
   const boost::json::value* v = o.if_contains(key);
   if (!v || !v->is_string())

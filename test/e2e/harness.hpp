@@ -44,6 +44,11 @@ results read_results(const fs::path& file);
 /// Number of complete record lines (the header excluded), 0 when the file does not exist yet.
 std::size_t count_records(const fs::path& file);
 
+/// The records of each point id, in file order.
+std::map<std::string, std::vector<boost::json::object>> by_point(const std::vector<boost::json::object>& records);
+/// How many of these records have this status.
+std::size_t count_status(const std::vector<boost::json::object>& records, const std::string& status);
+
 /// Convenience accessors into a record; they fail the test on a missing key or a wrong type.
 std::string str(const boost::json::object& o, const char* key);
 std::int64_t integer(const boost::json::object& o, const char* key);
