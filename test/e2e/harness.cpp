@@ -167,16 +167,28 @@ listening_socket::~listening_socket() {
 
 // ---- processes ---------------------------------------------------------------------------
 
+namespace {
+std::string cmdline_of(pid_t pid) {
+  std::string cmdline = slurp("/proc/" + std::to_string(pid) + "/cmdline");
+  for (char& c : cmdline)
+    if (c == '\0') c = ' ';
+  return cmdline;
+}
+}  // namespace
+
 std::vector<pid_t> pids_matching(const std::string& needle) {
   std::vector<pid_t> found;
   const pid_t self = ::getpid();
-  for (pid_t pid : all_pids()) {
-    if (pid == self) continue;
-    std::string cmdline = slurp("/proc/" + std::to_string(pid) + "/cmdline");
-    for (char& c : cmdline)
-      if (c == '\0') c = ' ';
-    if (cmdline.find(needle) != std::string::npos && alive(pid)) found.push_back(pid);
-  }
+  for (pid_t pid : all_pids())
+    if (pid != self && cmdline_of(pid).find(needle) != std::string::npos && alive(pid)) found.push_back(pid);
+  return found;
+}
+
+std::vector<pid_t> pids_starting_with(const std::string& prefix, pid_t under) {
+  std::vector<pid_t> found;
+  const pid_t self = ::getpid();
+  for (pid_t pid : under ? descendants_of(under) : all_pids())
+    if (pid != self && cmdline_of(pid).rfind(prefix, 0) == 0 && alive(pid)) found.push_back(pid);
   return found;
 }
 
@@ -274,8 +286,9 @@ sandbox::~sandbox() {
     std::this_thread::sleep_for(10ms);
   }
   if (failed) dump_logs();
+  // GRIDCTL_E2E_KEEP=1 keeps the directories of failed tests, =all of every test (debugging).
   const char* keep = std::getenv("GRIDCTL_E2E_KEEP");
-  if (failed && keep && *keep) {
+  if (keep && *keep && (failed || std::string(keep) == "all")) {
     std::cerr << "e2e: kept " << dir_ << "\n";
     return;
   }

@@ -6,6 +6,8 @@
 // leaves behind (an embedded worker whose master was SIGKILLed, a job whose worker died) is
 // re-parented to the test; the destructor SIGKILLs every process group it started and every
 // descendant it can find, reaps them, and removes the directory — also when the test failed.
+// When a test failed, the stderr of every process it started is printed. GRIDCTL_E2E_KEEP=1
+// keeps the directories of failed tests, GRIDCTL_E2E_KEEP=all of every test.
 #pragma once
 
 #include <sys/types.h>
@@ -74,6 +76,9 @@ class listening_socket {
 /// Process ids whose command line (arguments joined by spaces) contains `needle`; never this
 /// process, never a zombie.
 std::vector<pid_t> pids_matching(const std::string& needle);
+/// Process ids whose command line starts with `prefix` (e.g. "sleep 30.5" finds the sleep, not
+/// the `sh -c '...; sleep 30.5'` that runs it); only descendants of `under` unless it is 0.
+std::vector<pid_t> pids_starting_with(const std::string& prefix, pid_t under = 0);
 /// Direct children of `parent` (from /proc/*/stat), zombies excluded.
 std::vector<pid_t> children_of(pid_t parent);
 /// All descendants of `root`, deepest last.

@@ -21,26 +21,15 @@
 
 #include "results_file.hpp"
 #include "utf8.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace gridctl;
 
 namespace {
 
-/// A fresh directory under /tmp, removed with everything in it when the test ends.
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::string tmpl = "/tmp/gridctl-results-tests.XXXXXX";
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
+struct temp_dir : gridctl::testing::temp_dir {
+  temp_dir() : gridctl::testing::temp_dir("gridctl-results-tests") {}
 };
 
 std::string slurp(const fs::path& p) {

@@ -18,25 +18,15 @@
 #include "results_file.hpp"
 #include "resume.hpp"
 #include "sweep_setup.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace gridctl;
 
 namespace {
 
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::string tmpl = "/tmp/gridctl-resume-tests.XXXXXX";
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
+struct temp_dir : gridctl::testing::temp_dir {
+  temp_dir() : gridctl::testing::temp_dir("gridctl-resume-tests") {}
 };
 
 point_history history(int last_attempt, int failures, attempt_status last, bool ok) {

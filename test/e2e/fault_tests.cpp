@@ -1,0 +1,180 @@
+// End-to-end: sweeps that something goes wrong in — a worker SIGKILLed with its jobs, the
+// master SIGKILLed and rerun, a timeout with grandchildren, SIGINT to the sweep.
+#include <boost/test/unit_test.hpp>
+
+#include <csignal>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness.hpp"
+
+using namespace e2e;
+namespace json = boost::json;
+
+namespace {
+
+double seconds_since(clock_type::time_point t0) {
+  return std::chrono::duration<double>(clock_type::now() - t0).count();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(faults)
+
+BOOST_AUTO_TEST_CASE(a_worker_and_its_jobs_killed_mid_sweep) {
+  sandbox sb;
+  auto cfg = sb.write_file("lost.ini", ini()
+                                           .section("sweep")
+                                           .set("command", "echo started {x}; sleep 1.000301")
+                                           .section("params")
+                                           .set("x", "range(12)")
+                                           .section("workers")
+                                           .set("heartbeat", "200ms")
+                                           .text());
+  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(free_port());
+  const auto file = sb.path("lost.jsonl");
+  pid_t master = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
+  pid_t w1 = sb.gridctl("w1", {"worker", "--connect", endpoint, "--slots", "2", "--name", "w1", "--once"});
+  pid_t w2 = sb.gridctl("w2", {"worker", "--connect", endpoint, "--slots", "2", "--name", "w2", "--once"});
+
+  BOOST_REQUIRE_MESSAGE(wait_until([&] { return count_records(file) >= 1; }, 20s), "no record within 20 s");
+  // The next jobs start at once in the freed slots. Kill w1 when both of its slots are in
+  // `sleep` (so "started" was printed) and the output had time to reach the master.
+  std::this_thread::sleep_for(100ms);
+  BOOST_REQUIRE_MESSAGE(wait_until([&] { return pids_starting_with("sleep 1.000301", w1).size() >= 2; }, 10s),
+                        "w1 does not run two jobs");
+  std::this_thread::sleep_for(250ms);
+  sb.kill_tree(w1);
+  auto w1_status = sb.wait(w1, 5s);
+  BOOST_TEST(w1_status.has_value());
+
+  auto st = sb.wait(master, 60s);
+  BOOST_REQUIRE_MESSAGE(st, "the sweep did not end within 60 s after losing a worker");
+  BOOST_TEST(*st == 0);
+  auto st2 = sb.wait(w2, 15s);
+  BOOST_TEST(st2.has_value(), "w2 (--once) still runs after the sweep");
+  if (st2) BOOST_TEST(*st2 == 0);
+
+  results r = read_results(file);
+  auto points = by_point(r.records);
+  BOOST_TEST(points.size() == 12u);
+  for (const auto& [id, recs] : points) BOOST_TEST(count_status(recs, "ok") == 1u, "point " << id);
+  std::size_t lost = 0;
+  for (const auto& rec : r.records) {
+    if (str(rec, "status") != "lost") continue;
+    ++lost;
+    std::int64_t x = json::value_to<std::int64_t>(rec.at("params").at("x"));
+    BOOST_TEST(str(rec, "worker") == "w1");
+    // The output that had reached the master before the worker died is kept.
+    BOOST_TEST(str(rec, "stdout") == "started " + std::to_string(x) + "\n", json::serialize(rec));
+  }
+  BOOST_TEST(lost >= 1u, "no lost record although w1 was killed while running jobs");
+  BOOST_TEST(count_status(r.records, "failed") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(the_master_killed_and_rerun_resumes) {
+  sandbox sb;
+  const std::string marker = "sleep 0.250401";
+  auto cfg = sb.write_file("resume.ini", ini()
+                                             .section("sweep")
+                                             .set("command", marker + "; echo {x}")
+                                             .section("params")
+                                             .set("x", "range(20)")
+                                             .text());
+  const auto file = sb.path("resume.jsonl");
+  pid_t master = sb.gridctl("sweep1", {"sweep", cfg.string(), "--local", "2"});
+  BOOST_REQUIRE_MESSAGE(wait_until([&] { return count_records(file) >= 4; }, 30s), "no 4 records within 30 s");
+  std::vector<pid_t> embedded = children_of(master);
+  BOOST_REQUIRE_EQUAL(embedded.size(), 1u);
+  sb.signal_group(master, SIGKILL);
+  BOOST_REQUIRE(sb.wait(master, 5s).has_value());
+
+  // The embedded worker dies with its master (PDEATHSIG) and takes its jobs along.
+  BOOST_TEST(wait_until([&] { return !alive(embedded[0]); }, 8s), "the embedded worker outlived its master");
+  BOOST_TEST(wait_until([&] { return pids_matching(marker).empty(); }, 8s),
+             "job processes outlived the master: " << pids_matching(marker).size());
+
+  results before = read_results(file);
+  std::set<std::string> ok_before;
+  for (const auto& rec : before.records)
+    if (str(rec, "status") == "ok") ok_before.insert(str(rec, "point"));
+  BOOST_TEST(ok_before.size() >= 4u);
+  BOOST_TEST(ok_before.size() < 20u, "the sweep had finished before the kill; the test proves nothing");
+
+  pid_t rerun = sb.gridctl("sweep2", {"sweep", cfg.string(), "--local", "2"});
+  auto st = sb.wait(rerun, 60s);
+  BOOST_REQUIRE_MESSAGE(st, "the rerun did not end within 60 s");
+  BOOST_TEST(*st == 0);
+  results after = read_results(file);
+  BOOST_TEST(!after.torn);
+  auto points = by_point(after.records);
+  BOOST_TEST(points.size() == 20u);
+  for (const auto& [id, recs] : points) BOOST_TEST(count_status(recs, "ok") == 1u, "point " << id);
+  // Nothing that was done before ran again.
+  for (std::size_t k = before.records.size(); k < after.records.size(); ++k)
+    BOOST_TEST(!ok_before.count(str(after.records[k], "point")), "rerun ran a done point: " << json::serialize(after.records[k]));
+  BOOST_TEST(wait_until([&] { return pids_matching(marker).empty(); }, 5s));
+}
+
+BOOST_AUTO_TEST_CASE(a_timeout_kills_the_grandchildren) {
+  sandbox sb;
+  const std::string marker = "sleep 30.4711";
+  // t = 1: the job and everything it starts ignore SIGTERM, so only the SIGKILL after
+  // kill_grace ends them.
+  auto cfg = sb.write_file("timeout.ini", ini()
+                                              .section("sweep")
+                                              .set("command", "sh -c 'if [ {t} = 1 ]; then trap \"\" TERM; fi; " + marker +
+                                                                  " & " + marker + "; wait'")
+                                              .set("timeout", "500ms")
+                                              .set("kill_grace", "500ms")
+                                              .section("params")
+                                              .set("t", "0, 1")
+                                              .text());
+  auto t0 = clock_type::now();
+  BOOST_TEST(sb.run_gridctl("sweep", {"sweep", cfg.string(), "--local", "2"}, 30s) == 1);
+  const double took = seconds_since(t0);
+  BOOST_TEST(took < 6.0, "the sweep took " << took << " s");
+  BOOST_TEST(wait_until([&] { return pids_matching(marker).empty(); }, 1s),
+             pids_matching(marker).size() << " processes of the timed-out jobs survive");
+
+  results r = read_results(sb.path("timeout.jsonl"));
+  BOOST_REQUIRE_EQUAL(r.records.size(), 2u);
+  for (const auto& rec : r.records) {
+    BOOST_TEST(str(rec, "status") == "timeout", json::serialize(rec));
+    double d = number(rec.at("duration_s"));
+    BOOST_TEST(d < 4.0);
+    if (json::value_to<std::int64_t>(rec.at("params").at("t")) == 1)
+      BOOST_TEST(d >= 0.8, "SIGTERM-proof job ended after " << d << " s, before timeout + kill_grace");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(sigint_cancels_running_jobs) {
+  sandbox sb;
+  const std::string marker = "sleep 30.5522";
+  auto cfg = sb.write_file("int.ini", ini()
+                                          .section("sweep")
+                                          .set("command", ": {x}; " + marker)
+                                          .section("params")
+                                          .set("x", "range(4)")
+                                          .text());
+  pid_t master = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "2"});
+  BOOST_REQUIRE_MESSAGE(wait_until([&] { return pids_starting_with(marker).size() >= 2; }, 20s), "the jobs did not start");
+  std::this_thread::sleep_for(100ms);
+  auto t0 = clock_type::now();
+  sb.signal(master, SIGINT);
+  auto st = sb.wait(master, 10s);
+  BOOST_REQUIRE_MESSAGE(st, "the sweep did not end within 10 s of SIGINT");
+  BOOST_TEST(*st == 130);
+  const double took = seconds_since(t0);
+  BOOST_TEST(took < 10.0);
+  BOOST_TEST(wait_until([&] { return pids_matching(marker).empty(); }, 2s), "canceled jobs survive");
+
+  results r = read_results(sb.path("int.jsonl"));
+  BOOST_TEST(!r.torn);
+  BOOST_TEST(r.records.size() == 2u);
+  BOOST_TEST(count_status(r.records, "canceled") == 2u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

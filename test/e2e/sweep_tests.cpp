@@ -1,0 +1,202 @@
+// End-to-end: sweeps that go as planned — the example grid on the embedded worker, remote
+// workers sharing a sweep, retries and the rerun rules, and refusals (busy endpoint, bad config).
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "harness.hpp"
+
+using namespace e2e;
+namespace json = boost::json;
+
+BOOST_AUTO_TEST_SUITE(sweeps)
+
+BOOST_AUTO_TEST_CASE(example_grid_on_the_embedded_worker) {
+  sandbox sb;
+  const std::string command = think_path() + " {p} {q} 0";
+  // examples/think.ini, with the think binary of this build and no sleep.
+  auto cfg = sb.write_file("think.ini", ini()
+                                            .section("sweep")
+                                            .set("command", command)
+                                            .set("timeout", "1m")
+                                            .set("retries", "1")
+                                            .section("params")
+                                            .set("p", "logspace(-6, 5, 12)")
+                                            .set("q", "logspace(-6, 5, 12)")
+                                            .text());
+  BOOST_TEST(sb.run_gridctl("sweep", {"sweep", cfg.string(), "--local", "2"}, 90s) == 0);
+
+  results r = read_results(sb.path("think.jsonl"));  // default: <stem>.jsonl beside the config
+  BOOST_TEST(!r.torn);
+  // The header, per SPEC.
+  BOOST_TEST(integer(r.header, "gridctl") == 1);
+  BOOST_TEST(str(r.header, "sweep") == "think");
+  BOOST_TEST(str(r.header, "command") == command);
+  BOOST_TEST(json::serialize(r.header.at("axes")) == R"(["p","q"])");
+  BOOST_TEST(std::regex_match(str(r.header, "created"),
+                              std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)")),
+             "created: " << str(r.header, "created"));
+
+  BOOST_TEST(r.records.size() == 144u);
+  std::set<std::string> ids;
+  std::set<std::pair<int, int>> cells;  // (log10 p, log10 q) of each record
+  const std::regex hex16("[0-9a-f]{16}");
+  for (const auto& rec : r.records) {
+    std::string id = str(rec, "point");
+    BOOST_TEST(std::regex_match(id, hex16), "point id " << id);
+    ids.insert(id);
+    BOOST_TEST(str(rec, "status") == "ok");
+    BOOST_TEST(integer(rec, "attempt") == 1);
+    BOOST_TEST(integer(rec, "exit_code") == 0);
+    BOOST_TEST(rec.at("signal").is_null());
+    BOOST_TEST(!str(rec, "worker").empty());
+    BOOST_TEST(str(rec, "stderr") == "");
+    BOOST_TEST(number(rec.at("duration_s")) >= 0.0);
+    const json::object& params = rec.at("params").as_object();
+    BOOST_REQUIRE_EQUAL(params.size(), 2u);
+    double p = number(params.at("p")), q = number(params.at("q"));
+    int lp = static_cast<int>(std::lround(std::log10(p))), lq = static_cast<int>(std::lround(std::log10(q)));
+    BOOST_TEST(std::abs(p / std::pow(10.0, lp) - 1) < 1e-12, "p = " << p);
+    BOOST_TEST(std::abs(q / std::pow(10.0, lq) - 1) < 1e-12, "q = " << q);
+    cells.insert({lp, lq});
+    BOOST_REQUIRE_MESSAGE(rec.contains("output"), "no output in " << json::serialize(rec));
+    const json::object& out = rec.at("output").as_object();
+    BOOST_TEST(std::abs(number(out.at("result")) - std::sin(p + 2 * q)) <= 1e-12);
+    BOOST_TEST(number(out.at("p")) == p);
+    BOOST_TEST(number(out.at("q")) == q);
+  }
+  BOOST_TEST(ids.size() == 144u);    // each point exactly once
+  BOOST_TEST(cells.size() == 144u);  // and every cell of the grid
+  for (const auto& [lp, lq] : cells) BOOST_TEST((lp >= -6 && lp <= 5 && lq >= -6 && lq <= 5));
+}
+
+BOOST_AUTO_TEST_CASE(three_remote_workers_share_a_sweep) {
+  sandbox sb;
+  auto cfg = sb.write_file("share.ini", ini()
+                                            .section("sweep")
+                                            .set("command", think_path() + " {x} 0 0.1")
+                                            .section("params")
+                                            .set("x", "range(30)")
+                                            .text());
+  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(free_port());
+  // Workers first: their hello waits in the queue until the master binds, so all three join
+  // at about the same time.
+  std::vector<pid_t> workers;
+  for (int n = 1; n <= 3; ++n)
+    workers.push_back(sb.gridctl("w" + std::to_string(n), {"worker", "--connect", endpoint, "--slots", "2", "--name",
+                                                           "w" + std::to_string(n), "--once"}));
+  pid_t master = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
+  auto st = sb.wait(master, 60s);
+  BOOST_REQUIRE_MESSAGE(st, "the sweep did not end within 60 s");
+  BOOST_TEST(*st == 0);
+  for (pid_t w : workers) {
+    auto ws = sb.wait(w, 15s);
+    BOOST_TEST(ws.has_value(), "a --once worker still runs after the sweep ended");
+    if (ws) BOOST_TEST(*ws == 0);
+  }
+
+  results r = read_results(sb.path("share.jsonl"));
+  BOOST_TEST(r.records.size() == 30u);
+  BOOST_TEST(count_status(r.records, "ok") == 30u);
+  BOOST_TEST(by_point(r.records).size() == 30u);
+  std::set<std::string> names;
+  for (const auto& rec : r.records) names.insert(str(rec, "worker"));
+  for (const auto& n : names) BOOST_TEST((n == "w1" || n == "w2" || n == "w3"), "worker " << n);
+  BOOST_TEST(names.size() >= 2u, "only " << names.size() << " worker(s) got jobs");
+}
+
+BOOST_AUTO_TEST_CASE(retries_and_the_rerun_rules) {
+  sandbox sb;
+  auto cfg = sb.write_file("retry.ini", ini()
+                                            .section("sweep")
+                                            .set("command", "test {x} -ne 3")
+                                            .set("retries", "1")
+                                            .section("params")
+                                            .set("x", "range(5)")
+                                            .text());
+  const auto file = sb.path("retry.jsonl");
+  BOOST_TEST(sb.run_gridctl("sweep1", {"sweep", cfg.string(), "--local", "2"}) == 1);
+  results r1 = read_results(file);
+  BOOST_REQUIRE_EQUAL(r1.records.size(), 6u);
+  std::string bad;
+  for (const auto& [id, recs] : by_point(r1.records)) {
+    std::int64_t x = json::value_to<std::int64_t>(recs.front().at("params").at("x"));
+    if (x != 3) {
+      BOOST_TEST(recs.size() == 1u);
+      BOOST_TEST(str(recs[0], "status") == "ok");
+      continue;
+    }
+    bad = id;
+    BOOST_REQUIRE_EQUAL(recs.size(), 2u);
+    for (int k = 0; k < 2; ++k) {
+      BOOST_TEST(str(recs[k], "status") == "failed");
+      BOOST_TEST(integer(recs[k], "exit_code") == 1);
+      BOOST_TEST(integer(recs[k], "attempt") == k + 1);
+    }
+  }
+  BOOST_REQUIRE(!bad.empty());
+
+  // A plain rerun: the failed point used up its retries; nothing runs, still "some failed".
+  const std::string before = sb.read_file(file);
+  BOOST_TEST(sb.run_gridctl("sweep2", {"sweep", cfg.string(), "--local", "2"}) == 1);
+  BOOST_TEST(sb.read_file(file) == before, "a plain rerun wrote to the results file");
+
+  // --retry: only the failed point, with a fresh retry budget: attempts 3 and 4.
+  BOOST_TEST(sb.run_gridctl("sweep3", {"sweep", cfg.string(), "--local", "2", "--retry"}) == 1);
+  results r3 = read_results(file);
+  BOOST_REQUIRE_EQUAL(r3.records.size(), 8u);
+  for (std::size_t k = 6; k < 8; ++k) {
+    BOOST_TEST(str(r3.records[k], "point") == bad);
+    BOOST_TEST(str(r3.records[k], "status") == "failed");
+    BOOST_TEST(integer(r3.records[k], "attempt") == static_cast<std::int64_t>(k - 3));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(an_endpoint_that_cannot_be_bound_is_a_runtime_error) {
+  sandbox sb;
+  auto cfg = sb.write_file("busy.ini", ini()
+                                           .section("sweep")
+                                           .set("command", "true")
+                                           .section("params")
+                                           .set("x", "1, 2")
+                                           .text());
+  listening_socket taken;  // open for the whole test
+  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(taken.port());
+  pid_t master = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
+  auto st = sb.wait(master, 20s);
+  BOOST_REQUIRE_MESSAGE(st, "the sweep did not give up on a busy endpoint within 20 s");
+  BOOST_TEST(*st == 3);
+  BOOST_TEST(sb.err_of(master).find(endpoint) != std::string::npos, "stderr: " << sb.err_of(master));
+}
+
+BOOST_AUTO_TEST_CASE(a_config_error_is_exit_2_and_runs_nothing) {
+  sandbox sb;
+  auto cfg = sb.write_file("bad.ini", "[sweep]\n"
+                                      "command = touch ran-{x}\n"
+                                      "\n"
+                                      "[params]\n"
+                                      "x = range(0, 10, 0)\n");
+  pid_t p = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "1"});
+  auto st = sb.wait(p, 20s);
+  BOOST_REQUIRE(st);
+  BOOST_TEST(*st == 2);
+  const std::string err = sb.err_of(p);
+  BOOST_TEST(err.find("bad.ini:5:") != std::string::npos, "stderr: " << err);
+  BOOST_TEST(!fs::exists(sb.path("bad.jsonl")));
+  for (int x = 0; x < 10; ++x) BOOST_TEST(!fs::exists(sb.path("ran-" + std::to_string(x))));
+
+  // An unknown key, too.
+  auto cfg2 = sb.write_file("bad2.ini", "[sweep]\ncommand = touch ran-{x}\ncolour = blue\n[params]\nx = 1\n");
+  pid_t p2 = sb.gridctl("sweep2", {"sweep", cfg2.string(), "--local", "1"});
+  auto st2 = sb.wait(p2, 20s);
+  BOOST_REQUIRE(st2);
+  BOOST_TEST(*st2 == 2);
+  BOOST_TEST(sb.err_of(p2).find("bad2.ini:3:") != std::string::npos, "stderr: " << sb.err_of(p2));
+  BOOST_TEST(!fs::exists(sb.path("ran-1")));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
