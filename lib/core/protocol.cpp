@@ -29,6 +29,13 @@ class reader {
       fail(std::string("bad ") + what);
     return v;
   }
+  std::uint64_t unsigned_integer(const char* what) {
+    const std::string& s = str(what);
+    std::uint64_t v = 0;
+    auto res = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (error_.empty() && (res.ec != std::errc{} || res.ptr != s.data() + s.size())) fail(std::string("bad ") + what);
+    return v;
+  }
   std::optional<int> optional_int(const char* what) {
     const std::string& s = str(what);
     if (s.empty()) return std::nullopt;
@@ -70,7 +77,7 @@ frames encode(const message& m) {
       std::string env;
       for (const auto& [k, v] : j.env) env += k + '=' + v + '\0';
       return {"job", format_point_id(j.point), num(j.attempt), j.command, j.workdir, env,
-              num(static_cast<std::int64_t>(j.output_limit)), num(j.kill_grace_ms)};
+              std::to_string(j.output_limit), num(j.kill_grace_ms)};
     }
     frames operator()(const output& o) const {
       return {"output", format_point_id(o.point), num(o.attempt), num(o.stream), o.bytes};
@@ -78,8 +85,8 @@ frames encode(const message& m) {
     frames operator()(const done& d) const {
       return {"done", format_point_id(d.point), num(d.attempt),
               d.exit_code ? num(*d.exit_code) : "", d.signal ? num(*d.signal) : "",
-              num(d.started_ms), num(d.duration_us), num(static_cast<std::int64_t>(d.stdout_dropped)),
-              num(static_cast<std::int64_t>(d.stderr_dropped)), d.stdout_tail,
+              num(d.started_ms), num(d.duration_us), std::to_string(d.stdout_dropped),
+              std::to_string(d.stderr_dropped), d.stdout_tail,
               d.worker_exiting ? "1" : "0"};
     }
     frames operator()(const cancel& c) const { return {"cancel", format_point_id(c.point), num(c.attempt)}; }
@@ -130,7 +137,7 @@ decoded decode(const frames& f) {
       j.env.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
       pos = end + 1;
     }
-    j.output_limit = static_cast<std::uint64_t>(r.integer("output limit", 0, max_i64));
+    j.output_limit = r.unsigned_integer("output limit");
     j.kill_grace_ms = r.integer("kill grace", 0, max_i64);
     m = j;
   } else if (type == "output") {
@@ -148,8 +155,8 @@ decoded decode(const frames& f) {
     d.signal = r.optional_int("signal");
     d.started_ms = r.integer("started", 0, max_i64);
     d.duration_us = r.integer("duration", 0, max_i64);
-    d.stdout_dropped = static_cast<std::uint64_t>(r.integer("stdout dropped", 0, max_i64));
-    d.stderr_dropped = static_cast<std::uint64_t>(r.integer("stderr dropped", 0, max_i64));
+    d.stdout_dropped = r.unsigned_integer("stdout dropped");
+    d.stderr_dropped = r.unsigned_integer("stderr dropped");
     d.stdout_tail = r.str("stdout tail");
     d.worker_exiting = r.integer("worker exiting", 0, 1) == 1;
     m = std::move(d);

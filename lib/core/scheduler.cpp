@@ -28,7 +28,7 @@ void scheduler::fill_slots(std::vector<scheduler_action>& out, steady_time now) 
   while (!stopping_ && !free_slots_.empty()) {
     worker_id w = free_slots_.front();
     auto wit = workers_.find(w);
-    if (wit == workers_.end()) {  // a slot of a worker that is gone
+    if (wit == workers_.end() || wit->second.draining) {  // a slot of a worker that is going
       free_slots_.pop_front();
       continue;
     }
@@ -51,7 +51,7 @@ void scheduler::release_slot(worker_id w) {
   auto it = workers_.find(w);
   if (it == workers_.end()) return;
   --it->second.busy;
-  free_slots_.push_back(w);
+  if (!it->second.draining) free_slots_.push_back(w);
 }
 
 void scheduler::end_flight(flight_key key, attempt_status status, std::string error,
@@ -95,13 +95,16 @@ void scheduler::lose_worker(worker_id w, std::vector<scheduler_action>& out) {
   if (wit == workers_.end()) return;
   total_slots_ -= static_cast<std::size_t>(wit->second.slots);
   workers_.erase(wit);
+  std::erase(free_slots_, w);  // a later registration under the same id starts afresh
   std::vector<flight_key> keys;
   for (const auto& [key, f] : flights_)
     if (f.worker == w) keys.push_back(key);
   for (const auto& key : keys) {
     // A cancel we sent and never saw confirmed still ends as what it was meant to be.
     stop_reason why = flights_.at(key).stopping;
-    attempt_status status = why == stop_reason::interrupt ? attempt_status::canceled : attempt_status::lost;
+    attempt_status status = why == stop_reason::interrupt ? attempt_status::canceled
+                            : why == stop_reason::timeout ? attempt_status::timeout
+                                                          : attempt_status::lost;
     end_flight(key, status, status == attempt_status::lost ? "its worker was lost" : "", out);
   }
 }
@@ -109,7 +112,7 @@ void scheduler::lose_worker(worker_id w, std::vector<scheduler_action>& out) {
 std::vector<scheduler_action> scheduler::worker_joined(worker_id w, int slots, steady_time now) {
   std::vector<scheduler_action> out;
   if (workers_.count(w)) lose_worker(w, out);
-  workers_[w] = worker_state{slots, 0, now};
+  workers_[w] = worker_state{slots, 0, false, now};
   total_slots_ += static_cast<std::size_t>(slots);
   for (int i = 0; i < slots; ++i) free_slots_.push_back(w);
   if (next_silence_check_ == steady_time{}) next_silence_check_ = now + cfg_.heartbeat;
@@ -142,8 +145,10 @@ std::vector<scheduler_action> scheduler::attempt_ended(worker_id w, point_id id,
     case stop_reason::interrupt: status = attempt_status::canceled; break;
     default:
       // A worker shutting down (SIGTERM) kills its jobs: not the point's fault, so like a loss.
-      if (r.worker_exiting) status = attempt_status::lost;
-      else status = r.exit_code == 0 && !r.signal ? attempt_status::ok : attempt_status::failed;
+      if (r.worker_exiting) {
+        status = attempt_status::lost;
+        workers_.at(w).draining = true;
+      } else status = r.exit_code == 0 && !r.signal ? attempt_status::ok : attempt_status::failed;
   }
   end_flight(key, status, status == attempt_status::lost ? "its worker shut down" : "", out);
   release_slot(w);

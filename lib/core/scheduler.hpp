@@ -139,6 +139,7 @@ class scheduler {
   struct worker_state {
     int slots = 0;
     int busy = 0;
+    bool draining = false;  ///< shutting down: its freed slots take no new job
     steady_time last_heard;
   };
 

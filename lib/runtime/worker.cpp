@@ -121,7 +121,12 @@ class worker {
     if (exiting_ || jobs_.size() >= static_cast<std::size_t>(opts_.slots)) {
       // The master never sends more jobs than slots; should one come anyway, say so at once.
       send(proto::output{j.point, j.attempt, 2, "gridctl: the worker had no free slot or was exiting\n"});
-      send(proto::done{j.point, j.attempt, 127, std::nullopt, 0, 0, 0, 0, ""});
+      proto::done d;
+      d.point = j.point;
+      d.attempt = j.attempt;
+      d.exit_code = 127;
+      d.worker_exiting = exiting_;  // not the point's fault: re-dispatched without using a try
+      send(d);
       return;
     }
     auto key = std::make_pair(j.point, j.attempt);
