@@ -2,8 +2,24 @@
 #include "socket_watcher.hpp"
 
 #include <boost/asio/post.hpp>
+#include <cerrno>
 
 namespace gridctl {
+
+namespace {
+/// Runs a libzmq call again when a signal interrupted it. Our processes take signals (SIGCHLD
+/// from jobs, SIGINT/SIGTERM) and cppzmq reports EINTR as an exception.
+template <class F>
+auto retry_on_eintr(F f) {
+  for (;;) {
+    try {
+      return f();
+    } catch (const zmq::error_t& e) {
+      if (e.num() != EINTR) throw;
+    }
+  }
+}
+}  // namespace
 
 socket_watcher::socket_watcher(boost::asio::io_context& io, zmq::socket_t& socket,
                                std::function<void(frame_list&&)> on_message)
@@ -55,7 +71,7 @@ void socket_watcher::drain() {
   // Reading ZMQ_EVENTS also runs libzmq's command queue; it must be read even with nothing to do.
   for (int batch = 0; batch < 64; ++batch) {
     if (stopped_) return;
-    if (!(socket_.get(zmq::sockopt::events) & ZMQ_POLLIN)) {
+    if (!(retry_on_eintr([&] { return socket_.get(zmq::sockopt::events); }) & ZMQ_POLLIN)) {
       wait();
       return;
     }
@@ -63,7 +79,7 @@ void socket_watcher::drain() {
     zmq::message_t part;
     bool more = true;
     while (more) {
-      auto got = socket_.recv(part, zmq::recv_flags::dontwait);
+      auto got = retry_on_eintr([&] { return socket_.recv(part, zmq::recv_flags::dontwait); });
       if (!got) break;  // cannot happen mid-message (multipart messages arrive whole)
       frames.emplace_back(static_cast<const char*>(part.data()), part.size());
       more = part.more();
@@ -82,7 +98,7 @@ bool socket_watcher::send(const frame_list& frames) {
     for (std::size_t i = 0; i < frames.size(); ++i) {
       auto flags = zmq::send_flags::dontwait;
       if (i + 1 < frames.size()) flags = flags | zmq::send_flags::sndmore;
-      if (!socket_.send(zmq::buffer(frames[i]), flags)) {
+      if (!retry_on_eintr([&] { return socket_.send(zmq::buffer(frames[i]), flags); })) {
         ok = false;
         break;
       }
