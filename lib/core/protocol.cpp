@@ -70,7 +70,9 @@ constexpr std::int64_t max_i64 = INT64_MAX;
 
 frames encode(const message& m) {
   struct visitor {
-    frames operator()(const hello& h) const { return {"hello", num(h.version), h.name, num(h.slots)}; }
+    frames operator()(const hello& h) const {
+      return {"hello", num(h.version), h.name, num(h.slots), std::to_string(h.registration)};
+    }
     frames operator()(const welcome& w) const { return {"welcome", num(w.version), num(w.heartbeat_ms)}; }
     frames operator()(const refuse& r) const { return {"refuse", r.reason}; }
     frames operator()(const job& j) const {
@@ -107,9 +109,10 @@ decoded decode(const frames& f) {
     // even when the rest of its hello has another shape.
     h.version = static_cast<int>(r.integer("version", 0, max_int));
     if (!r.error().empty()) return {std::nullopt, "hello: " + r.error()};
-    if (h.version != version) return {hello{h.version, "", 0}, ""};
+    if (h.version != version) return {hello{h.version, "", 0, 0}, ""};
     h.name = r.str("name");
     h.slots = static_cast<int>(r.integer("slots", 1, 1 << 20));
+    h.registration = r.unsigned_integer("registration");
     m = h;
   } else if (type == "welcome") {
     welcome w;

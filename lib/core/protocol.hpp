@@ -4,7 +4,7 @@
 // (never inside JSON), so a job may print anything.
 //
 //   worker                                    master
-//     hello(version, name, slots) ------------->      register; or refuse(reason) if version differs
+//     hello(version, name, slots, registration) ->    register; or refuse(reason) if version differs
 //     <--------------------------------- welcome(version, heartbeat_ms)
 //     <--------------------------------- job(point, attempt, command, workdir, env, limits)
 //     output(point, attempt, stream, bytes) -->      streamed as the job prints
@@ -37,6 +37,10 @@ struct hello {
   int version = protocol::version;
   std::string name;  ///< the worker's name (host name by default), shown in records
   int slots = 1;
+  /// Which registration of this worker process this is: a hello repeated while waiting for the
+  /// welcome carries the same number (the master answers it again and changes nothing); a new
+  /// number means the worker dropped its jobs and starts afresh.
+  std::uint64_t registration = 0;
 };
 struct welcome {
   int version = protocol::version;

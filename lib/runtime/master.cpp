@@ -48,6 +48,7 @@ struct attempt_output {
 struct peer {
   std::string routing_id;
   std::string name;
+  std::uint64_t registration = 0;
 };
 
 class master {
@@ -146,7 +147,12 @@ class master {
     }
     auto now = clock::now();
     if (auto it = by_routing_id_.find(routing_id); it != by_routing_id_.end()) {
-      // Registering again (it thought we were gone): its old attempts are stale.
+      if (peers_[it->second].registration == h.registration) {
+        // A repeat of a hello we already answered (ours crossed it): answer again, change nothing.
+        send_to(routing_id, proto::welcome{proto::version, cfg_.heartbeat.count()});
+        return;
+      }
+      // A new registration (it thought we were gone and dropped its jobs): its old attempts are stale.
       run_actions(sched_.worker_left(it->second, now));
       forget(it->second);
     }
@@ -155,7 +161,7 @@ class master {
       return;
     }
     worker_id w = next_worker_id_++;
-    peers_[w] = peer{routing_id, h.name};
+    peers_[w] = peer{routing_id, h.name, h.registration};
     by_routing_id_[routing_id] = w;
     send_to(routing_id, proto::welcome{proto::version, cfg_.heartbeat.count()});
     if (!tty_ || opts_.local_slots == 0) log_ << "gridctl: worker " << h.name << " joined (" << h.slots << " slots)\n";
@@ -318,6 +324,7 @@ class master {
     heartbeat_timer_.async_wait([this](boost::system::error_code ec) {
       if (ec || done_) return;
       for (const auto& [w, p] : peers_) send_to(p.routing_id, proto::heartbeat{});
+      watcher_.poll();
       if (embedded_ && embedded_->exited() && !sched_.stopping()) {
         log_ << "gridctl: the embedded worker exited; starting it again\n";
         embedded_->start();

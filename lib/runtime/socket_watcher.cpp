@@ -85,7 +85,6 @@ void socket_watcher::drain() {
       more = part.more();
     }
     if (frames.empty()) continue;
-    ++received_;
     on_message_(std::move(frames));
   }
   kick();  // more may be waiting: continue after other handlers had a turn

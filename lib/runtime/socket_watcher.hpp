@@ -37,7 +37,10 @@ class socket_watcher {
   /// each is part of a protocol that tolerates loss (heartbeats, re-dispatch).
   bool send(const frame_list& frames);
 
-  std::uint64_t messages_received() const { return received_; }
+  /// Looks at ZMQ_EVENTS once more soon. Called on every heartbeat as a safety net: should an
+  /// edge of ZMQ_FD ever be missed, a waiting message is still read within one heartbeat.
+  void poll() { kick(); }
+
 
  private:
   void wait();
@@ -51,7 +54,6 @@ class socket_watcher {
   bool stopped_ = true;
   bool waiting_ = false;
   bool kick_posted_ = false;
-  std::uint64_t received_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -75,13 +75,26 @@ class worker {
  private:
   void send(const proto::message& m) { watcher_.send(proto::encode(m)); }
 
+  /// Starts a new registration: says hello now and again, backing off from 100 ms to 2 s, until
+  /// welcomed. Hellos sent while no master is there wait in the socket's queue (at most its
+  /// high-water mark); they all carry the same registration number, so a master that finds
+  /// several answers each with a welcome and registers the worker once. (ZMQ_IMMEDIATE would
+  /// avoid the queue, but with it libzmq 4.3.4 here lost the master's last message now and then.)
   void say_hello() {
     if (exiting_) return;
     welcomed_ = false;
-    send(proto::hello{proto::version, opts_.name, opts_.slots});
-    hello_timer_.expires_after(std::chrono::seconds(1));
+    ++registration_;
+    hello_backoff_ = std::chrono::milliseconds(100);
+    repeat_hello();
+  }
+
+  void repeat_hello() {
+    if (exiting_ || welcomed_) return;
+    send(proto::hello{proto::version, opts_.name, opts_.slots, registration_});
+    hello_timer_.expires_after(hello_backoff_);
+    hello_backoff_ = std::min(hello_backoff_ * 2, std::chrono::milliseconds(2000));
     hello_timer_.async_wait([this](boost::system::error_code ec) {
-      if (!ec && !welcomed_) say_hello();
+      if (!ec) repeat_hello();
     });
   }
 
@@ -204,7 +217,8 @@ class worker {
       begin_exit("sweep over");
       return;
     }
-    // Persistent: wait for the next sweep's master on the same endpoint.
+    // Persistent: wait for the next sweep's master on the same endpoint. This master may still
+    // be closing: say hello after a moment, so it is not the one that welcomes us.
     welcomed_ = false;
     heartbeat_timer_.cancel();
     hello_timer_.expires_after(std::chrono::seconds(1));
@@ -237,6 +251,7 @@ class worker {
         return;
       }
       send(proto::heartbeat{});
+      watcher_.poll();
       if (stale_until_empty_ && jobs_.empty()) stale_ = stale_until_empty_ = false;
       schedule_heartbeat();
     });
@@ -270,6 +285,8 @@ class worker {
   boost::asio::signal_set signals_;
   std::map<std::pair<point_id, int>, running_job> jobs_;
   std::chrono::milliseconds heartbeat_{1000};
+  std::chrono::milliseconds hello_backoff_{100};
+  std::uint64_t registration_ = 0;
   clock::time_point last_heard_ = clock::now();
   bool welcomed_ = false, served_ = false, exiting_ = false, stale_ = false, stale_until_empty_ = false;
   int exit_status_ = 0;

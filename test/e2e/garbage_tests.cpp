@@ -125,7 +125,7 @@ BOOST_AUTO_TEST_CASE(garbage_on_the_port_does_not_disturb_the_sweep) {
   // output (not UTF-8), and vanishes without a word: the job is lost and runs elsewhere.
   {
     zmq::socket_t fake = dealer(ctx, endpoint);
-    send_frames(fake, {"hello", "1", "fake", "1"});
+    send_frames(fake, {"hello", "1", "fake", "1", "0"});
     BOOST_REQUIRE_MESSAGE(receive_type(fake, "welcome", 5000ms), "no welcome for a proper hello");
     auto job = receive_type(fake, "job", 5000ms);
     BOOST_REQUIRE_MESSAGE(job, "the registered fake worker got no job");

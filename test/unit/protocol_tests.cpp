@@ -80,7 +80,7 @@ const std::string id_text = "0123456789abcdef";
 /// One well-formed frame list per message type.
 std::vector<proto::frames> valid_frames() {
   return {
-      {"hello", "1", "node07", "4"},
+      {"hello", "1", "node07", "4", "0"},
       {"welcome", "1", "1000"},
       {"refuse", "go away"},
       {"job", id_text, "1", "./think 1 2", "/home/u/sweep", "GRIDCTL_POINT=0123456789abcdef\0A=x=y\0"s, "1048576",
@@ -127,7 +127,9 @@ BOOST_AUTO_TEST_CASE(hello) {
   proto::hello h;
   h.name = awkward;
   h.slots = 1 << 20;
+  h.registration = UINT64_MAX;
   auto got = round_trip(h);
+  BOOST_TEST(got.registration == UINT64_MAX);
   BOOST_TEST(got.version == proto::version);
   BOOST_TEST(got.name == awkward);
   BOOST_TEST(got.slots == 1 << 20);
@@ -360,7 +362,7 @@ BOOST_AUTO_TEST_CASE(extra_frames) {
 BOOST_AUTO_TEST_CASE(non_numeric_numbers) {
   // (type index in valid_frames(), frame index) of every number field.
   const std::vector<std::pair<std::size_t, std::size_t>> fields = {
-      {0, 1}, {0, 3},                                          // hello version, slots
+      {0, 1}, {0, 3}, {0, 4},                                  // hello version, slots, registration
       {1, 1}, {1, 2},                                          // welcome version, heartbeat
       {3, 2}, {3, 6}, {3, 7},                                  // job attempt, output limit, kill grace
       {4, 2}, {4, 3},                                          // output attempt, stream
@@ -485,7 +487,8 @@ BOOST_AUTO_TEST_CASE(a_hello_of_another_version_decodes_with_that_version) {
   }
   // The same shapes with our own version are malformed.
   expect_error({"hello", "1"}, "hello 1 without name");
-  expect_error({"hello", "1", "node07", "4", "x"}, "hello 1 with an extra frame");
+  expect_error({"hello", "1", "node07", "4", "0", "x"}, "hello 1 with an extra frame");
+  expect_error({"hello", "1", "node07", "4"}, "hello 1 without registration");
   expect_error({"hello", "1", "node07", "0"}, "hello 1 with no slots");
   // And a version that is not a number is an error, not a hello.
   expect_error({"hello", "v2", "node07", "4"}, "hello v2");
