@@ -363,11 +363,18 @@ class master {
     double elapsed = std::chrono::duration<double>(clock::now() - started_).count();
     std::uint64_t finished = sched_.points_ok() + sched_.points_failed();
     char line[256];
-    std::snprintf(line, sizeof line, "[%llu/%llu] ok %llu, failed %llu, running %llu on %zu workers (%zu slots), %.0fs",
-                  static_cast<unsigned long long>(finished), static_cast<unsigned long long>(to_run_),
-                  static_cast<unsigned long long>(sched_.points_ok()),
-                  static_cast<unsigned long long>(sched_.points_failed()),
-                  static_cast<unsigned long long>(sched_.running()), sched_.workers(), sched_.slots(), elapsed);
+    int n = std::snprintf(line, sizeof line, "[%llu/%llu] %.0f%%  ok %llu  failed %llu  running %llu  %zu worker%s, %zu slots  %.0fs",
+                          static_cast<unsigned long long>(finished), static_cast<unsigned long long>(to_run_),
+                          to_run_ ? 100.0 * static_cast<double>(finished) / static_cast<double>(to_run_) : 100.0,
+                          static_cast<unsigned long long>(sched_.points_ok()),
+                          static_cast<unsigned long long>(sched_.points_failed()),
+                          static_cast<unsigned long long>(sched_.running()), sched_.workers(),
+                          sched_.workers() == 1 ? "" : "s", sched_.slots(), elapsed);
+    // A rough estimate from the rate so far; shown once a few points have ended.
+    if (finished >= 3 && finished < to_run_ && n > 0 && static_cast<std::size_t>(n) < sizeof line) {
+      double left = elapsed / static_cast<double>(finished) * static_cast<double>(to_run_ - finished);
+      std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n), ", ~%.0fs left", left);
+    }
     if (tty_) log_ << "\r\033[K" << line << (final_line ? "\n" : "") << std::flush;
     else if (!final_line) log_ << "gridctl: " << line << "\n";
   }
