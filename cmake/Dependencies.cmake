@@ -11,8 +11,11 @@ if(NOT EXISTS /usr/include/zmq.hpp)
   find_path(CPPZMQ_INCLUDE_DIR zmq.hpp REQUIRED)
 endif()
 
-# Boost.Process v1 uses std::filesystem with this define, so we need not link Boost.Filesystem.
+# Boost.Process v1 uses std::filesystem with BOOST_PROCESS_USE_STD_FS, so we need not link
+# Boost.Filesystem. BOOST_POSIX_HAS_VFORK: its vfork launcher (bp::posix::use_vfork) is compiled
+# only for pre-2008 POSIX feature macros, although glibc has vfork; jobs are spawned with it
+# because a fork copies the worker's page tables for every job (bench/README.md).
 add_library(gridctl_boost_process INTERFACE)
 target_link_libraries(gridctl_boost_process INTERFACE Boost::headers)
-target_compile_definitions(gridctl_boost_process INTERFACE BOOST_PROCESS_USE_STD_FS
+target_compile_definitions(gridctl_boost_process INTERFACE BOOST_PROCESS_USE_STD_FS BOOST_POSIX_HAS_VFORK=1
                                                            BOOST_ASIO_NO_DEPRECATED)

@@ -107,7 +107,7 @@ int worker_main(const std::vector<std::string>& args) {
       "and reconnects when the master restarts. SIGTERM/SIGINT: stop running jobs, report, exit.\n\noptions");
   named.add_options()("help,h", "show this help")
       ("connect", po::value<std::string>(), "the master's endpoint, e.g. tcp://node01:5555 (required)")
-      ("slots", po::value<int>(), "jobs run at once (default: number of CPUs)")
+      ("slots", po::value<int>(), "jobs run at once (default: the CPUs this process may use)")
       ("name", po::value<std::string>(), "name shown in results (default: host name)")
       ("once", "exit after the first sweep served is finished")
       ("quiet", "print nothing but errors");

@@ -2,8 +2,8 @@
 #include "worker_command.hpp"
 
 #include <ostream>
-#include <thread>
 
+#include "cpus.hpp"
 #include "exit_codes.hpp"
 #include "worker.hpp"
 
@@ -17,8 +17,7 @@ int run_worker_command(const worker_command_options& opts, std::ostream& log) {
         << "'\n";
     return exit_code::usage;
   }
-  unsigned cpus = std::thread::hardware_concurrency();
-  w.slots = opts.slots.value_or(cpus == 0 ? 1 : static_cast<int>(cpus));
+  w.slots = opts.slots.value_or(usable_cpus());
   if (w.slots < 1 || w.slots > 4096) {
     log << "gridctl worker: --slots must be from 1 to 4096\n";
     return exit_code::usage;

@@ -9,7 +9,7 @@ namespace gridctl {
 
 struct worker_command_options {
   std::string connect;
-  std::optional<int> slots;  ///< default: number of CPUs
+  std::optional<int> slots;  ///< default: usable_cpus()
   std::optional<std::string> name;  ///< default: host name
   bool once = false;
   bool quiet = false;

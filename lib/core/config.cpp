@@ -1,6 +1,8 @@
 // config: INI parsing on top of program_options' config_file_iterator, with line numbers.
 #include "config.hpp"
 
+#include "cpus.hpp"
+
 #include <boost/program_options/detail/config_file.hpp>
 #include <boost/program_options/errors.hpp>
 #include <fstream>
@@ -8,7 +10,6 @@
 #include <set>
 #include <sstream>
 #include <streambuf>
-#include <thread>
 #include <vector>
 
 namespace gridctl {
@@ -16,8 +17,7 @@ namespace gridctl {
 int sweep_config::local_slots() const {
   if (local) return *local;
   if (!listen.empty()) return 0;
-  unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : static_cast<int>(n);
+  return usable_cpus();
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include <boost/process/environment.hpp>
 #include <boost/process/extend.hpp>
 #include <boost/process/io.hpp>
+#include <boost/process/posix.hpp>
 #include <boost/process/start_dir.hpp>
 #include <csignal>
 #include <filesystem>
@@ -20,8 +21,9 @@ namespace gridctl {
 namespace bp = boost::process;
 
 namespace {
-/// Runs in the child between fork and exec: a process group of its own, so that a kill of
-/// the group reaches the shell's children too, and default signal dispositions.
+/// Runs in the child between vfork and exec: a process group of its own, so that a kill of
+/// the group reaches the shell's children too, and default signal dispositions. Only
+/// async-signal-safe system calls here: with vfork the child borrows the worker's memory.
 struct own_process_group : bp::extend::handler {
   template <class Executor>
   void on_exec_setup(Executor&) const {
@@ -82,7 +84,7 @@ void job_process::start() {
   try {
     child_ = std::make_unique<bp::child>(
         "/bin/sh", bp::args({"-c", spec_.command}), bp::start_dir = spec_.workdir, bp::std_in < bp::null,
-        bp::std_out > out_, bp::std_err > err_, env, own_process_group{}, io_,
+        bp::std_out > out_, bp::std_err > err_, env, own_process_group{}, bp::posix::use_vfork, io_,
         bp::on_exit([self](int, const std::error_code&) {
           // on_exit's code cannot tell "exit 9" from "killed by 9": read the raw wait status.
           int status = self->child_ ? self->child_->native_exit_code() : 0;

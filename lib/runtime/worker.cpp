@@ -268,6 +268,8 @@ class worker {
 
   void finish_exit() {
     if (welcomed_) send(proto::shutdown{"bye"});
+    // Linger only to deliver reports to a master we know; hellos queued for none are dropped.
+    else socket_.set(zmq::sockopt::linger, 0);
     heartbeat_timer_.cancel();
     hello_timer_.cancel();
     signals_.cancel();
