@@ -32,11 +32,14 @@ namespace proto = protocol;
 constexpr std::size_t stdout_tail_bytes = 64 * 1024;
 
 struct running_job {
+  point_id point = 0;
+  int attempt = 0;
   std::shared_ptr<job_process> process;
   std::uint64_t limit = 0;
   std::uint64_t sent[3] = {0, 0, 0};     // by stream (1, 2)
   std::uint64_t dropped[3] = {0, 0, 0};
   std::string stdout_tail;
+  bool stale = false;  ///< from a master we no longer serve: killed, and its end not reported
 };
 
 class worker {
@@ -118,7 +121,6 @@ class worker {
     }
     if (!welcomed_) log_ << "gridctl worker " << opts_.name << ": registered with the master\n";
     welcomed_ = true;
-    served_ = true;
     hello_timer_.cancel();
     heartbeat_ = std::chrono::milliseconds(w.heartbeat_ms);
     schedule_heartbeat();
@@ -131,7 +133,10 @@ class worker {
   }
 
   void handle(proto::job& j) {
-    if (exiting_ || jobs_.size() >= static_cast<std::size_t>(opts_.slots)) {
+    // Stale jobs (being killed after a master reset) do not hold a slot of the new master's.
+    std::size_t live = 0;
+    for (const auto& [serial, rj] : jobs_) live += rj.stale ? 0 : 1;
+    if (exiting_ || live >= static_cast<std::size_t>(opts_.slots)) {
       // The master never sends more jobs than slots; should one come anyway, say so at once.
       send(proto::output{j.point, j.attempt, 2, "gridctl: the worker had no free slot or was exiting\n"});
       proto::done d;
@@ -142,29 +147,31 @@ class worker {
       send(d);
       return;
     }
-    auto key = std::make_pair(j.point, j.attempt);
-    running_job& rj = jobs_[key];
+    // Jobs are keyed by a number of our own: after a master reset, a new master may send the
+    // same (point, attempt) while the stale job of that name is still being killed.
+    std::uint64_t serial = next_serial_++;
+    running_job& rj = jobs_[serial];
+    rj.point = j.point;
+    rj.attempt = j.attempt;
     rj.limit = j.output_limit;
     job_spec spec{j.command, j.workdir, j.env, std::chrono::milliseconds(j.kill_grace_ms)};
-    point_id point = j.point;
-    int attempt = j.attempt;
     rj.process = std::make_shared<job_process>(
         io_, std::move(spec),
-        [this, key](int stream, std::string_view bytes) { on_output(key, stream, bytes); },
-        [this, point, attempt](const job_exit& e) { on_job_exit(point, attempt, e); });
+        [this, serial](int stream, std::string_view bytes) { on_output(serial, stream, bytes); },
+        [this, serial](const job_exit& e) { on_job_exit(serial, e); });
     rj.process->start();
   }
 
-  void on_output(std::pair<point_id, int> key, int stream, std::string_view bytes) {
-    auto it = jobs_.find(key);
-    if (it == jobs_.end()) return;
+  void on_output(std::uint64_t serial, int stream, std::string_view bytes) {
+    auto it = jobs_.find(serial);
+    if (it == jobs_.end() || it->second.stale) return;
     running_job& rj = it->second;
     // Flow control: only the first `limit` bytes of each stream travel; the rest is counted
     // (and the end of stdout kept), so a job printing gigabytes costs neither side memory.
     std::uint64_t room = rj.limit > rj.sent[stream] ? rj.limit - rj.sent[stream] : 0;
     std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(room, bytes.size()));
     if (n > 0) {
-      send(proto::output{key.first, key.second, stream, std::string(bytes.substr(0, n))});
+      send(proto::output{rj.point, rj.attempt, stream, std::string(bytes.substr(0, n))});
       rj.sent[stream] += n;
     }
     rj.dropped[stream] += bytes.size() - n;
@@ -175,13 +182,13 @@ class worker {
     }
   }
 
-  void on_job_exit(point_id point, int attempt, const job_exit& e) {
-    auto it = jobs_.find({point, attempt});
+  void on_job_exit(std::uint64_t serial, const job_exit& e) {
+    auto it = jobs_.find(serial);
     if (it == jobs_.end()) return;
     running_job& rj = it->second;
     proto::done d;
-    d.point = point;
-    d.attempt = attempt;
+    d.point = rj.point;
+    d.attempt = rj.attempt;
     d.exit_code = e.exit_code;
     d.signal = e.signal;
     d.started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(e.started.time_since_epoch()).count();
@@ -191,14 +198,14 @@ class worker {
     if (rj.dropped[1] > 0) d.stdout_tail = std::move(rj.stdout_tail);
     d.worker_exiting = exiting_;
     // Report only to the master that gave the job: after a reset the attempt is stale.
-    if (!stale_) send(d);
+    if (!rj.stale) send(d);
     jobs_.erase(it);
     if (exiting_ && jobs_.empty()) finish_exit();
   }
 
   void handle(proto::cancel& c) {
-    auto it = jobs_.find({c.point, c.attempt});
-    if (it != jobs_.end()) it->second.process->kill();
+    for (auto& [serial, rj] : jobs_)
+      if (!rj.stale && rj.point == c.point && rj.attempt == c.attempt) rj.process->kill();
   }
 
   void handle(proto::heartbeat&) {}
@@ -233,11 +240,10 @@ class worker {
   void handle(proto::done&) {}
 
   void drop_stale_jobs() {
-    stale_ = true;
-    for (auto& [key, rj] : jobs_) rj.process->kill();
-    // Jobs end asynchronously; their reports are suppressed by stale_ until the list empties.
-    if (jobs_.empty()) stale_ = false;
-    else stale_until_empty_ = true;
+    for (auto& [serial, rj] : jobs_) {
+      rj.stale = true;
+      rj.process->kill();
+    }
   }
 
   void schedule_heartbeat() {
@@ -252,7 +258,6 @@ class worker {
       }
       send(proto::heartbeat{});
       watcher_.poll();
-      if (stale_until_empty_ && jobs_.empty()) stale_ = stale_until_empty_ = false;
       schedule_heartbeat();
     });
   }
@@ -262,7 +267,7 @@ class worker {
     exiting_ = true;
     log_ << "gridctl worker " << opts_.name << ": exiting (" << why << ")\n";
     hello_timer_.cancel();
-    for (auto& [key, rj] : jobs_) rj.process->kill();
+    for (auto& [serial, rj] : jobs_) rj.process->kill();
     if (jobs_.empty()) finish_exit();
   }
 
@@ -285,12 +290,13 @@ class worker {
   socket_watcher watcher_;
   boost::asio::steady_timer hello_timer_, heartbeat_timer_;
   boost::asio::signal_set signals_;
-  std::map<std::pair<point_id, int>, running_job> jobs_;
+  std::map<std::uint64_t, running_job> jobs_;  // by serial
+  std::uint64_t next_serial_ = 0;
   std::chrono::milliseconds heartbeat_{1000};
   std::chrono::milliseconds hello_backoff_{100};
   std::uint64_t registration_ = 0;
   clock::time_point last_heard_ = clock::now();
-  bool welcomed_ = false, served_ = false, exiting_ = false, stale_ = false, stale_until_empty_ = false;
+  bool welcomed_ = false, exiting_ = false;
   int exit_status_ = 0;
 };
 
