@@ -220,11 +220,14 @@ class master {
     // A failed send (the peer is gone) makes more actions; process them in turn.
     while (!actions.empty()) {
       std::vector<scheduler_action> more;
+      // Messages first, records after: a freed slot gets its next job without waiting for the
+      // previous attempt's record to be formatted and written.
       for (auto& a : actions) {
         if (auto* d = std::get_if<action::dispatch>(&a)) dispatch(*d, more);
         else if (auto* c = std::get_if<action::cancel>(&a)) send_to_worker(c->worker, proto::cancel{c->id, c->attempt});
-        else record(std::get<action::ended>(a));
       }
+      for (auto& a : actions)
+        if (auto* e = std::get_if<action::ended>(&a)) record(*e);
       actions = std::move(more);
     }
     reschedule_deadline();
