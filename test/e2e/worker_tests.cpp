@@ -1,0 +1,399 @@
+// End-to-end: the life of a worker — a persistent worker serving sweep after sweep and outliving
+// a SIGKILLed master, a worker SIGTERMed mid-sweep, a workdir it does not have — and what the
+// results file holds and keeps: output limits with bounded memory, bytes that are not UTF-8,
+// --fresh backups, a file of another command refused, and `gridctl plan` reading the file.
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <algorithm>
+#include <csignal>
+#include <cstdint>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness.hpp"
+
+using namespace e2e;
+namespace json = boost::json;
+
+namespace {
+
+std::string endpoint_on(int port) { return "tcp://127.0.0.1:" + std::to_string(port); }
+
+/// The process's peak resident set size (VmHWM) in bytes; nullopt once it is gone or a zombie.
+std::optional<std::uint64_t> peak_rss(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;  // "VmHWM:   5120 kB"
+  return std::nullopt;
+}
+
+/// Processes started by this test (the sandbox makes us the subreaper of their orphans too)
+/// whose command line starts with `prefix`: not those of another test run at the same time.
+std::vector<pid_t> ours(const std::string& prefix) { return pids_starting_with(prefix, ::getpid()); }
+
+/// Whether `text` contains `needle`.
+bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(workers)
+
+BOOST_AUTO_TEST_CASE(a_persistent_worker_serves_two_sweeps_in_a_row) {
+  sandbox sb;
+  auto cfg_a = sb.write_file("a.ini", ini()
+                                          .section("sweep")
+                                          .set("command", "echo a {x}")
+                                          .section("params")
+                                          .set("x", "range(4)")
+                                          .text());
+  auto cfg_b = sb.write_file("b.ini", ini()
+                                          .section("sweep")
+                                          .set("command", "echo b {y}")
+                                          .section("params")
+                                          .set("y", "range(5)")
+                                          .text());
+  const std::string endpoint = endpoint_on(free_port());
+  pid_t worker = sb.gridctl("pw", {"worker", "--connect", endpoint, "--slots", "2", "--name", "pw"});
+
+  BOOST_TEST(sb.run_gridctl("sweep_a", {"sweep", cfg_a.string(), "--local", "0", "--listen", endpoint}, 30s) == 0);
+  BOOST_TEST(!sb.wait(worker, 0s).has_value(), "the persistent worker exited after the first sweep");
+  BOOST_TEST(sb.run_gridctl("sweep_b", {"sweep", cfg_b.string(), "--local", "0", "--listen", endpoint}, 30s) == 0);
+
+  results a = read_results(sb.path("a.jsonl"));
+  results b = read_results(sb.path("b.jsonl"));
+  BOOST_TEST(a.records.size() == 4u);
+  BOOST_TEST(count_status(a.records, "ok") == 4u);
+  BOOST_TEST(b.records.size() == 5u);
+  BOOST_TEST(count_status(b.records, "ok") == 5u);
+  for (const auto* r : {&a, &b})
+    for (const auto& rec : r->records) BOOST_TEST(str(rec, "worker") == "pw", json::serialize(rec));
+  for (const auto& rec : b.records) {
+    std::int64_t y = json::value_to<std::int64_t>(rec.at("params").at("y"));
+    BOOST_TEST(str(rec, "stdout") == "b " + std::to_string(y) + "\n");
+  }
+
+  // Still there, waiting for a third sweep (past its 1 s pause before saying hello again).
+  BOOST_TEST(!sb.wait(worker, 1500ms).has_value(), "the persistent worker exited after the second sweep");
+  sb.signal(worker, SIGTERM);
+  auto st = sb.wait(worker, 5s);
+  BOOST_TEST(st.has_value(), "the idle worker did not exit within 5 s of SIGTERM");
+  if (st) BOOST_TEST(*st == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_persistent_worker_survives_a_master_sigkill) {
+  sandbox sb;
+  // The first two points take 1 s. The others, until the file `rerun` exists, take 30 s: the
+  // ones the killed master left on the worker can only be gone soon if the worker killed them.
+  const std::string quick = "sleep 1.0123", stale = "sleep 30.0123";
+  auto cfg = sb.write_file("survive.ini", ini()
+                                              .section("sweep")
+                                              .set("command", "echo {x}; if [ {x} -lt 2 ] || [ -e rerun ]; then " + quick +
+                                                                  "; else " + stale + "; fi")
+                                              .section("params")
+                                              .set("x", "range(6)")
+                                              .section("workers")
+                                              .set("heartbeat", "200ms")
+                                              .text());
+  const std::string endpoint = endpoint_on(free_port());
+  const auto file = sb.path("survive.jsonl");
+  pid_t worker = sb.gridctl("pw", {"worker", "--connect", endpoint, "--slots", "2", "--name", "pw"});
+  pid_t master = sb.gridctl("sweep1", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
+
+  BOOST_REQUIRE_MESSAGE(wait_until([&] { return pids_starting_with(stale, worker).size() >= 2; }, 20s),
+                        "the worker does not run two long jobs");
+  BOOST_TEST(count_records(file) == 2u);
+  std::this_thread::sleep_for(100ms);
+  sb.signal_group(master, SIGKILL);
+  BOOST_REQUIRE(sb.wait(master, 5s).has_value());
+
+  // The user starts the same sweep again, on the same port.
+  sb.write_file("rerun", "");
+  pid_t rerun = sb.gridctl("sweep2", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
+  BOOST_TEST(wait_until([&] { return ours(stale).empty(); }, 5s),
+             ours(stale).size() << " jobs of the killed master still run on the worker");
+  auto st = sb.wait(rerun, 15s);  // 4 jobs of 1 s on 2 slots
+  BOOST_REQUIRE_MESSAGE(st, "the rerun did not end within 15 s");
+  BOOST_TEST(*st == 0);
+  BOOST_TEST(!sb.wait(worker, 0s).has_value(), "the persistent worker did not survive");
+
+  results r = read_results(file);
+  BOOST_TEST(!r.torn);
+  auto points = by_point(r.records);
+  BOOST_TEST(points.size() == 6u);
+  for (const auto& [id, recs] : points) BOOST_TEST(count_status(recs, "ok") == 1u, "point " << id);
+  BOOST_TEST(r.records.size() == 6u, "records other than one ok per point: " << r.records.size());
+  for (const auto& rec : r.records) BOOST_TEST(str(rec, "worker") == "pw", json::serialize(rec));
+  BOOST_TEST(wait_until([&] { return ours(quick).empty() && ours(stale).empty(); }, 2s), "job processes left over");
+
+  sb.signal(worker, SIGTERM);
+  auto ws = sb.wait(worker, 5s);
+  BOOST_TEST(ws.has_value(), "the worker did not exit within 5 s of SIGTERM");
+  if (ws) BOOST_TEST(*ws == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_worker_sigtermed_mid_sweep_hands_its_jobs_back) {
+  sandbox sb;
+  const std::string marker = "sleep 1.5123";
+  auto cfg = sb.write_file("term.ini", ini()
+                                           .section("sweep")
+                                           .set("command", "echo started {x}; " + marker)
+                                           .section("params")
+                                           .set("x", "range(6)")
+                                           .section("workers")
+                                           .set("heartbeat", "200ms")
+                                           .text());
+  const std::string endpoint = endpoint_on(free_port());
+  const auto file = sb.path("term.jsonl");
+  pid_t w1 = sb.gridctl("w1", {"worker", "--connect", endpoint, "--slots", "2", "--name", "w1", "--once"});
+  pid_t w2 = sb.gridctl("w2", {"worker", "--connect", endpoint, "--slots", "2", "--name", "w2", "--once"});
+  pid_t master = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
+
+  BOOST_REQUIRE_MESSAGE(wait_until([&] { return pids_starting_with(marker, w1).size() >= 2; }, 20s),
+                        "w1 does not run two jobs");
+  std::vector<pid_t> w1_jobs = pids_starting_with(marker, w1);
+  std::this_thread::sleep_for(300ms);  // "started" has reached the master
+  auto t0 = clock_type::now();
+  sb.signal(w1, SIGTERM);
+  auto w1_status = sb.wait(w1, 3s);
+  BOOST_TEST(w1_status.has_value(), "w1 did not exit within 3 s of SIGTERM");
+  if (w1_status) BOOST_TEST(*w1_status == 0);
+  BOOST_TEST_MESSAGE("w1 exited after " << std::chrono::duration<double>(clock_type::now() - t0).count() << " s");
+  for (pid_t p : w1_jobs) BOOST_TEST(wait_until([&] { return !alive(p); }, 1s), "a job of w1 survives: pid " << p);
+
+  auto st = sb.wait(master, 30s);
+  BOOST_REQUIRE_MESSAGE(st, "the sweep did not end within 30 s");
+  BOOST_TEST(*st == 0);
+  auto st2 = sb.wait(w2, 15s);
+  BOOST_TEST(st2.has_value(), "w2 (--once) still runs after the sweep");
+  if (st2) BOOST_TEST(*st2 == 0);
+
+  results r = read_results(file);
+  auto points = by_point(r.records);
+  BOOST_TEST(points.size() == 6u);
+  for (const auto& [id, recs] : points) BOOST_TEST(count_status(recs, "ok") == 1u, "point " << id);
+  BOOST_TEST(count_status(r.records, "failed") == 0u);
+  std::set<std::string> lost_points;
+  for (const auto& rec : r.records) {
+    if (str(rec, "status") != "lost") continue;
+    lost_points.insert(str(rec, "point"));
+    std::int64_t x = json::value_to<std::int64_t>(rec.at("params").at("x"));
+    BOOST_TEST(str(rec, "worker") == "w1", json::serialize(rec));
+    BOOST_TEST((rec.contains("error") && contains(str(rec, "error"), "shut down")), json::serialize(rec));
+    BOOST_TEST(str(rec, "stdout") == "started " + std::to_string(x) + "\n", json::serialize(rec));
+  }
+  BOOST_TEST(lost_points.size() == 2u, "w1 ran two jobs when it got SIGTERM; lost records: " << lost_points.size());
+  // Each lost point ran again, to success, on the other worker.
+  for (const auto& id : lost_points)
+    for (const auto& rec : points[id])
+      if (str(rec, "status") == "ok") BOOST_TEST(str(rec, "worker") == "w2", json::serialize(rec));
+  BOOST_TEST(wait_until([&] { return ours(marker).empty(); }, 2s), "job processes left over");
+}
+
+BOOST_AUTO_TEST_CASE(a_workdir_that_does_not_exist_fails_the_attempt) {
+  sandbox sb;
+  auto cfg = sb.write_file("nowd.ini", ini()
+                                           .section("sweep")
+                                           .set("command", "echo {x}")
+                                           .set("workdir", "does/not/exist")
+                                           .section("params")
+                                           .set("x", "1")
+                                           .text());
+  BOOST_TEST(sb.run_gridctl("sweep", {"sweep", cfg.string(), "--local", "1"}, 30s) == 1);
+  results r = read_results(sb.path("nowd.jsonl"));
+  BOOST_REQUIRE_EQUAL(r.records.size(), 1u);
+  const auto& rec = r.records[0];
+  BOOST_TEST(str(rec, "status") == "failed", json::serialize(rec));
+  const std::string err = str(rec, "stderr");
+  BOOST_TEST(contains(err, "does not exist"), "stderr: " << err);
+  BOOST_TEST(contains(err, (sb.dir() / "does/not/exist").string()), "stderr: " << err);
+  BOOST_TEST(str(rec, "stdout") == "");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(results_file)
+
+BOOST_AUTO_TEST_CASE(output_limits_keep_memory_bounded) {
+  sandbox sb;
+  // 200 MB of stdout, then the result on its last line; 1 MB of stderr.
+  auto cfg = sb.write_file("big.ini", ini()
+                                          .section("sweep")
+                                          .set("command", "head -c 200000000 /dev/zero | tr '\\0' x; echo; "
+                                                          "echo '{{\"r\": 7}}'; head -c 1000000 /dev/zero | tr '\\0' e >&2; : {x}")
+                                          .set("output_limit", "64K")
+                                          .section("params")
+                                          .set("x", "1")
+                                          .text());
+  pid_t master = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "1"});
+  // VmHWM is a high-water mark: the last reading before each process exits covers its life.
+  pid_t worker = 0;
+  std::uint64_t master_peak = 0, worker_peak = 0;
+  std::optional<exit_status> st;
+  auto end = clock_type::now() + 60s;
+  for (;;) {
+    if (!worker)
+      if (auto kids = children_of(master); kids.size() == 1) worker = kids[0];
+    if (auto m = peak_rss(master)) master_peak = std::max(master_peak, *m);
+    if (worker)
+      if (auto w = peak_rss(worker)) worker_peak = std::max(worker_peak, *w);
+    if ((st = sb.wait(master, 0s)) || clock_type::now() >= end) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  BOOST_REQUIRE_MESSAGE(st, "the sweep did not end within 60 s");
+  BOOST_TEST(*st == 0);
+  BOOST_TEST_MESSAGE("peak RSS: master " << master_peak / 1024 << " KiB, embedded worker " << worker_peak / 1024 << " KiB");
+  BOOST_TEST(master_peak > 0u);
+  BOOST_TEST(worker_peak > 0u, "never saw the embedded worker");
+  BOOST_TEST(master_peak < 100u << 20, "the master's peak RSS was " << master_peak / 1024 << " KiB");
+  BOOST_TEST(worker_peak < 100u << 20, "the embedded worker's peak RSS was " << worker_peak / 1024 << " KiB");
+
+  results r = read_results(sb.path("big.jsonl"));
+  BOOST_REQUIRE_EQUAL(r.records.size(), 1u);
+  const auto& rec = r.records[0];
+  BOOST_TEST(str(rec, "status") == "ok");
+  const std::string out = str(rec, "stdout"), err = str(rec, "stderr");
+  BOOST_TEST(out.size() == 65536u);
+  BOOST_TEST(out == std::string(65536, 'x'));
+  BOOST_TEST(err.size() == 65536u);
+  BOOST_TEST(err == std::string(65536, 'e'));
+  BOOST_TEST((rec.contains("stdout_truncated") && rec.at("stdout_truncated") == json::value(true)));
+  BOOST_TEST((rec.contains("stderr_truncated") && rec.at("stderr_truncated") == json::value(true)));
+  BOOST_REQUIRE_MESSAGE(rec.contains("output"), "no output taken from the tail of stdout");
+  BOOST_TEST(json::serialize(rec.at("output")) == R"({"r":7})");
+}
+
+BOOST_AUTO_TEST_CASE(invalid_utf8_and_binary_output_keep_the_file_valid) {
+  sandbox sb;
+  // \377\376: never valid; a NUL; \342\202 before X and at the end: cut multibyte sequences.
+  auto cfg = sb.write_file("bin.ini", ini()
+                                          .section("sweep")
+                                          .set("command", "printf '\\377\\376 nul:\\000: mid:\\342\\202X cut:\\342\\202'; "
+                                                          "printf 'e\\377' >&2; : {x}")
+                                          .section("params")
+                                          .set("x", "1")
+                                          .text());
+  BOOST_TEST(sb.run_gridctl("sweep", {"sweep", cfg.string(), "--local", "1"}, 30s) == 0);
+  const auto file = sb.path("bin.jsonl");
+  results r = read_results(file);  // Boost.JSON checks UTF-8 too: every line parsed
+  BOOST_TEST(!r.torn);
+  BOOST_REQUIRE_EQUAL(r.records.size(), 1u);
+  const auto& rec = r.records[0];
+  const std::string fffd = "\xEF\xBF\xBD";
+  const std::string out = str(rec, "stdout");
+  BOOST_TEST(contains(out, fffd), "stdout: " << json::serialize(rec.at("stdout")));
+  // One U+FFFD per maximal invalid subpart (docs/results-file.md).
+  BOOST_TEST(out == fffd + fffd + " nul:" + std::string(1, '\0') + ": mid:" + fffd + "X cut:" + fffd,
+             "stdout: " << json::serialize(rec.at("stdout")));
+  BOOST_TEST(str(rec, "stderr") == "e" + fffd);
+  BOOST_TEST(!rec.contains("output"));
+}
+
+BOOST_AUTO_TEST_CASE(fresh_keeps_the_old_file) {
+  sandbox sb;
+  auto cfg = sb.write_file("fresh.ini", ini()
+                                            .section("sweep")
+                                            .set("command", "echo {x}")
+                                            .section("params")
+                                            .set("x", "1, 2")
+                                            .text());
+  const auto file = sb.path("fresh.jsonl");
+  const fs::path backup1 = file.string() + ".1", backup2 = file.string() + ".2";
+  BOOST_TEST(sb.run_gridctl("sweep1", {"sweep", cfg.string(), "--local", "1"}, 30s) == 0);
+  const std::string first = sb.read_file(file);
+  BOOST_REQUIRE_EQUAL(count_records(file), 2u);
+  std::this_thread::sleep_for(20ms);  // a later "created" in the new header
+
+  BOOST_TEST(sb.run_gridctl("sweep2", {"sweep", cfg.string(), "--local", "1", "--fresh"}, 30s) == 0);
+  BOOST_REQUIRE(fs::exists(backup1));
+  BOOST_TEST(sb.read_file(backup1) == first, "FILE.1 is not the old file");
+  const std::string second = sb.read_file(file);
+  BOOST_TEST(second != first);
+  results r2 = read_results(file);
+  results r1 = read_results(backup1);
+  BOOST_TEST(integer(r2.header, "gridctl") == 1);
+  BOOST_TEST(str(r2.header, "command") == "echo {x}");
+  BOOST_TEST(str(r2.header, "created") != str(r1.header, "created"), "the new file kept the old header");
+  BOOST_TEST(r2.records.size() == 2u, "a fresh start runs every point again");
+  BOOST_TEST(count_status(r2.records, "ok") == 2u);
+  BOOST_TEST(!fs::exists(backup2));
+
+  BOOST_TEST(sb.run_gridctl("sweep3", {"sweep", cfg.string(), "--local", "1", "--fresh"}, 30s) == 0);
+  BOOST_REQUIRE(fs::exists(backup2));
+  BOOST_TEST(sb.read_file(backup1) == first, "FILE.1 changed");
+  BOOST_TEST(sb.read_file(backup2) == second, "FILE.2 is not the second file");
+  results r3 = read_results(file);
+  BOOST_TEST(r3.records.size() == 2u);
+  BOOST_TEST(!fs::exists(file.string() + ".3"));
+}
+
+BOOST_AUTO_TEST_CASE(a_results_file_of_another_command_is_refused) {
+  sandbox sb;
+  auto cfg = sb.write_file("other.ini", ini()
+                                            .section("sweep")
+                                            .set("command", "echo {x}")
+                                            .section("params")
+                                            .set("x", "1, 2")
+                                            .text());
+  const auto file = sb.path("other.jsonl");
+  BOOST_TEST(sb.run_gridctl("sweep1", {"sweep", cfg.string(), "--local", "1"}, 30s) == 0);
+  const std::string before = sb.read_file(file);
+
+  sb.write_file("other.ini", ini()
+                                 .section("sweep")
+                                 .set("command", "echo again {x}")
+                                 .section("params")
+                                 .set("x", "1, 2")
+                                 .text());
+  pid_t p = sb.gridctl("sweep2", {"sweep", cfg.string(), "--local", "1"});
+  auto st = sb.wait(p, 20s);
+  BOOST_REQUIRE(st);
+  BOOST_TEST(*st == 2);
+  BOOST_TEST(contains(sb.err_of(p), "--fresh"), "stderr: " << sb.err_of(p));
+  BOOST_TEST(sb.read_file(file) == before, "the refused sweep changed the results file");
+  BOOST_TEST(!fs::exists(file.string() + ".1"));
+}
+
+BOOST_AUTO_TEST_CASE(plan_reports_what_the_results_file_says) {
+  sandbox sb;
+  auto cfg = sb.write_file("plan.ini", ini()
+                                           .section("sweep")
+                                           .set("command", "test {x} -ne 3")
+                                           .set("retries", "0")
+                                           .section("params")
+                                           .set("x", "range(5)")
+                                           .text());
+  pid_t before = sb.gridctl("plan1", {"plan", cfg.string()});
+  auto st1 = sb.wait(before, 20s);
+  BOOST_REQUIRE(st1);
+  BOOST_TEST(*st1 == 0);
+  const std::string out1 = sb.out_of(before);
+  BOOST_TEST(contains(out1, "5 points"), "plan: " << out1);
+  BOOST_TEST(contains(out1, "5 to run"), "plan: " << out1);
+  BOOST_TEST(!fs::exists(sb.path("plan.jsonl")), "plan created the results file");
+
+  BOOST_TEST(sb.run_gridctl("sweep", {"sweep", cfg.string(), "--local", "2"}, 30s) == 1);
+  const std::string file_before = sb.read_file(sb.path("plan.jsonl"));
+  pid_t after = sb.gridctl("plan2", {"plan", cfg.string()});
+  auto st2 = sb.wait(after, 20s);
+  BOOST_REQUIRE(st2);
+  BOOST_TEST(*st2 == 0);
+  const std::string out2 = sb.out_of(after);
+  BOOST_TEST(contains(out2, "4 done, 1 failed"), "plan: " << out2);
+  BOOST_TEST(contains(out2, "0 to run"), "plan: " << out2);
+  // Then the commands, one a line, as a shell script would run them.
+  std::vector<std::string> commands;
+  std::istringstream lines(out2);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty() && line[0] != '#') commands.push_back(line);
+  BOOST_TEST(commands.size() == 5u);
+  if (commands.size() == 5u) BOOST_TEST(commands[3] == "test 3 -ne 3");
+  BOOST_TEST(sb.read_file(sb.path("plan.jsonl")) == file_before, "plan wrote to the results file");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
