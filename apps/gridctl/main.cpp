@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 #include <exception>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,12 +43,10 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
   return vm;
 }
 
-int plan_main(const std::vector<std::string>& args) {
-  po::options_description named("gridctl plan CONFIG.ini [options]\n\n"
-                                "Validate the config and print the point count, what the results file says is\n"
-                                "already done, and the commands in order. Runs nothing.\n\noptions");
-  named.add_options()("help,h", "show this help")("limit", po::value<std::uint64_t>(),
-                                                  "print only the first N commands");
+/// Parses `COMMAND CONFIG.ini [options]`: the named options plus one positional config file.
+/// Prints the help and returns nothing for --help; a missing CONFIG.ini is a usage error.
+std::optional<po::variables_map> parse_with_config(const std::vector<std::string>& args,
+                                                   const po::options_description& named, const char* command) {
   po::options_description all;
   all.add(named).add_options()("config", po::value<std::string>());
   po::positional_options_description pos;
@@ -55,9 +54,21 @@ int plan_main(const std::vector<std::string>& args) {
   auto vm = parse(args, all, pos);
   if (vm.count("help")) {
     std::cout << named << "\n";
-    return gridctl::exit_code::ok;
+    return std::nullopt;
   }
-  if (!vm.count("config")) throw usage_error("plan: missing CONFIG.ini");
+  if (!vm.count("config")) throw usage_error(std::string(command) + ": missing CONFIG.ini");
+  return vm;
+}
+
+int plan_main(const std::vector<std::string>& args) {
+  po::options_description named("gridctl plan CONFIG.ini [options]\n\n"
+                                "Validate the config and print the point count, what the results file says is\n"
+                                "already done, and the commands in order. Runs nothing.\n\noptions");
+  named.add_options()("help,h", "show this help")("limit", po::value<std::uint64_t>(),
+                                                  "print only the first N commands");
+  auto parsed = parse_with_config(args, named, "plan");
+  if (!parsed) return gridctl::exit_code::ok;
+  const po::variables_map& vm = *parsed;
   gridctl::plan_options opts;
   opts.config = vm["config"].as<std::string>();
   if (vm.count("limit")) opts.limit = vm["limit"].as<std::uint64_t>();
@@ -78,16 +89,9 @@ int sweep_main(const std::vector<std::string>& args) {
       ("retries", po::value<int>(), "extra attempts after failed/timeout")
       ("retry", "also rerun points whose last attempt failed or timed out (fresh retry budget)")
       ("fresh", "start over: the results file is renamed to FILE.1 (.2, ...), never deleted");
-  po::options_description all;
-  all.add(named).add_options()("config", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("config", 1);
-  auto vm = parse(args, all, pos);
-  if (vm.count("help")) {
-    std::cout << named << "\n";
-    return gridctl::exit_code::ok;
-  }
-  if (!vm.count("config")) throw usage_error("sweep: missing CONFIG.ini");
+  auto parsed = parse_with_config(args, named, "sweep");
+  if (!parsed) return gridctl::exit_code::ok;
+  const po::variables_map& vm = *parsed;
   gridctl::sweep_options o;
   o.config = vm["config"].as<std::string>();
   if (vm.count("listen")) o.listen = vm["listen"].as<std::string>();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "axis.hpp"
+#include "temp_dir.hpp"
 
 using gridctl::axis;
 using gridctl::parse_axis;
@@ -37,26 +38,8 @@ struct bad_case {
   const char* phrase;  // a useful part of the error message, not its full text
 };
 
-/// A unique temporary folder under /tmp, removed with everything in it at the end of the test.
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    char tmpl[] = "/tmp/gridctl_axis_XXXXXX";
-    char* made = mkdtemp(tmpl);
-    BOOST_TEST_REQUIRE(made != nullptr);
-    path = made;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-
-  void write(const std::string& name, const std::string& content) const {
-    std::ofstream out(path / name, std::ios::binary);
-    out << content;
-  }
+struct temp_dir : gridctl::testing::temp_dir {
+  temp_dir() : gridctl::testing::temp_dir("gridctl_axis") {}
 };
 
 const fs::path no_dir = "/nonexistent-gridctl-dir";

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "temp_dir.hpp"
 
 using gridctl::load_config;
 using gridctl::sweep_config;
@@ -20,30 +21,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// A unique temporary folder under /tmp for the config files of one test, removed afterwards.
+/// A temporary folder for the config files of one test, removed afterwards.
 struct config_dir_fixture {
-  fs::path dir;
-  config_dir_fixture() {
-    char tmpl[] = "/tmp/gridctl_config_XXXXXX";
-    char* made = mkdtemp(tmpl);
-    BOOST_TEST_REQUIRE(made != nullptr);
-    dir = made;
-  }
-  ~config_dir_fixture() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  config_dir_fixture(const config_dir_fixture&) = delete;
-  config_dir_fixture& operator=(const config_dir_fixture&) = delete;
-
-  /// Writes `content` as is (no newline translation) and returns the file's absolute path.
-  fs::path write(const std::string& name, const std::string& content) const {
-    fs::path p = dir / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream out(p, std::ios::binary);
-    out << content;
-    return p;
-  }
+  gridctl::testing::temp_dir tmp{"gridctl_config"};
+  const fs::path& dir = tmp.path;
+  fs::path write(const std::string& name, const std::string& content) const { return tmp.write(name, content); }
 };
 
 /// Every value of axis k of the loaded grid.

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -23,6 +24,15 @@ struct temp_dir {
   }
   temp_dir(const temp_dir&) = delete;
   temp_dir& operator=(const temp_dir&) = delete;
+
+  /// Writes `content` as is (no newline translation) to `name` inside; returns its path.
+  std::filesystem::path write(const std::string& name, const std::string& content) const {
+    std::filesystem::path p = path / name;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream out(p, std::ios::binary);
+    out << content;
+    return p;
+  }
 };
 
 }  // namespace gridctl::testing
