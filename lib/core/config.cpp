@@ -5,6 +5,7 @@
 
 #include <boost/program_options/detail/config_file.hpp>
 #include <boost/program_options/errors.hpp>
+#include <charconv>
 #include <fstream>
 #include <map>
 #include <set>
@@ -91,19 +92,18 @@ struct raw_config {
   std::vector<std::pair<std::string, raw_entry>> params;
 };
 
-}  // namespace
+/// "FILE:LINE", where errors about a line point.
+std::string at(const std::string& fname, int line) { return fname + ":" + std::to_string(line); }
 
-parse_result<sweep_config> load_config(const std::filesystem::path& given) {
-  namespace po = boost::program_options;
-  const std::string fname = given.string();
-  auto at = [&](int line) { return fname + ":" + std::to_string(line); };
-
-  std::ifstream in(given);
+/// The file's lines with comments stripped (see strip_comment); refuses unknown sections.
+parse_result<std::vector<std::string>> read_lines(const std::filesystem::path& file) {
+  const std::string fname = file.string();
+  std::ifstream in(file);
   if (!in) return input_error{fname, "cannot read the config file"};
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) {
     if (line.find(hidden_hash) != std::string::npos)
-      return input_error{at(static_cast<int>(lines.size()) + 1), "control character \\x01 in the config file"};
+      return input_error{at(fname, static_cast<int>(lines.size()) + 1), "control character \\x01 in the config file"};
     lines.push_back(strip_comment(line));
     // Section headers are not reported by the parser: check them here, so that a misspelt
     // section is refused even when it holds no key.
@@ -111,12 +111,21 @@ parse_result<sweep_config> load_config(const std::filesystem::path& given) {
     if (t.size() >= 2 && t.front() == '[' && t.back() == ']') {
       std::string section = t.substr(1, t.size() - 2);
       if (section != "sweep" && section != "params" && section != "workers")
-        return input_error{at(static_cast<int>(lines.size())),
+        return input_error{at(fname, static_cast<int>(lines.size())),
                            "unknown section [" + unhide_hashes(section) + "] (known: [sweep], [params], [workers])"};
     }
   }
+  return lines;
+}
 
-  line_counting_buf buf(std::move(lines));
+/// Parses the INI text with program_options' config-file parser into sections and keys,
+/// refusing keys outside a section, duplicate keys and unknown keys.
+parse_result<raw_config> read_ini(const std::filesystem::path& file) {
+  namespace po = boost::program_options;
+  const std::string fname = file.string();
+  auto lines = read_lines(file);
+  if (!lines) return lines.error();
+  line_counting_buf buf(std::move(*lines));
   std::istream stream(&buf);
   raw_config raw;
   std::map<std::string, int> seen;  // full key -> line, to catch duplicates
@@ -132,130 +141,182 @@ parse_result<sweep_config> load_config(const std::filesystem::path& given) {
       std::string section = dot == std::string::npos ? "" : full.substr(0, dot);
       std::string key = dot == std::string::npos ? full : full.substr(dot + 1);
       if (section.empty())
-        return input_error{at(line), "key '" + key + "' is outside a section ([sweep], [params] or [workers])"};
+        return input_error{at(fname, line), "key '" + key + "' is outside a section ([sweep], [params] or [workers])"};
       if (!fresh)
-        return input_error{at(line), "duplicate key '" + key + "' in [" + section + "] (first set on line " +
-                                         std::to_string(prev->second) + ")"};
+        return input_error{at(fname, line), "duplicate key '" + key + "' in [" + section + "] (first set on line " +
+                                                std::to_string(prev->second) + ")"};
       raw_entry entry{value, line};
       if (section == "sweep") {
         static const std::set<std::string> keys = {"name", "command", "workdir", "results",
                                                    "timeout", "retries", "output_limit", "kill_grace"};
-        if (!keys.count(key)) return input_error{at(line), "unknown key '" + key + "' in [sweep]"};
+        if (!keys.count(key)) return input_error{at(fname, line), "unknown key '" + key + "' in [sweep]"};
         raw.sweep[key] = entry;
       } else if (section == "workers") {
         static const std::set<std::string> keys = {"listen", "local", "heartbeat"};
-        if (!keys.count(key)) return input_error{at(line), "unknown key '" + key + "' in [workers]"};
+        if (!keys.count(key)) return input_error{at(fname, line), "unknown key '" + key + "' in [workers]"};
         raw.workers[key] = entry;
       } else if (section == "params") {
         raw.params.emplace_back(key, entry);
       } else {
-        return input_error{at(line), "unknown section [" + section + "] (known: [sweep], [params], [workers])"};
+        return input_error{at(fname, line), "unknown section [" + section + "] (known: [sweep], [params], [workers])"};
       }
     }
-  } catch (const po::invalid_syntax& e) {
-    return input_error{at(buf.lines_served()), "not a 'key = value' line or a [section]"};
+  } catch (const po::invalid_syntax&) {
+    return input_error{at(fname, buf.lines_served()), "not a 'key = value' line or a [section]"};
   } catch (const po::error& e) {
-    return input_error{at(buf.lines_served()), e.what()};
+    return input_error{at(fname, buf.lines_served()), e.what()};
+  }
+  return raw;
+}
+
+/// A whole number from lo to hi, or nothing.
+std::optional<int> parse_int(const std::string& text, int lo, int hi) {
+  int n = 0;
+  auto res = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (res.ec != std::errc{} || res.ptr != text.data() + text.size() || n < lo || n > hi) return std::nullopt;
+  return n;
+}
+
+/// Reads typed values of raw entries, each error pointing at the entry's line.
+class entry_reader {
+ public:
+  explicit entry_reader(std::string fname) : fname_(std::move(fname)) {}
+
+  std::string where(const raw_entry& e) const { return at(fname_, e.line); }
+
+  parse_result<duration> read_duration(const raw_entry& e, const char* key) const {
+    auto d = parse_duration(e.value);
+    if (!d)
+      return input_error{where(e), std::string("bad duration for '") + key + "': '" + e.value +
+                                       "' (write a number and a unit: ms, s, m, h or d, e.g. 10m)"};
+    return *d;
   }
 
-  sweep_config cfg;
-  cfg.file = std::filesystem::absolute(given).lexically_normal();
-  const std::filesystem::path dir = cfg.file.parent_path();
+  parse_result<std::string> read_text(const raw_entry& e, const char* key) const {
+    if (e.value.empty()) return input_error{where(e), std::string("'") + key + "' is empty"};
+    return e.value;
+  }
 
-  // [params] first: the command's placeholders are checked against the axes.
+ private:
+  std::string fname_;
+};
+
+/// [params]: the axes, in key order.
+parse_result<grid> read_params(const raw_config& raw, const std::string& fname, const std::filesystem::path& dir) {
   std::vector<axis> axes;
   std::uint64_t count = 1;
-  for (auto& [name, entry] : raw.params) {
+  for (const auto& [name, entry] : raw.params) {
     auto a = parse_axis(name, entry.value, dir);
-    if (!a) return input_error{at(entry.line), a.error().message};
-    if (a->size() > max_points / count)
-      return input_error{at(entry.line), "the grid has more than 2^62 points"};
+    if (!a) return input_error{at(fname, entry.line), a.error().message};
+    if (a->size() > max_points / count) return input_error{at(fname, entry.line), "the grid has more than 2^62 points"};
     count *= a->size();
     axes.push_back(std::move(*a));
   }
   if (axes.empty()) return input_error{fname, "[params] needs at least one axis, e.g. p = 1, 2, 3"};
-  cfg.points = grid(std::move(axes));
+  return grid(std::move(axes));
+}
 
-  auto& s = raw.sweep;
-  if (!s.count("command")) return input_error{fname, "missing required key 'command' in [sweep]"};
-  if (s["command"].value.empty()) return input_error{at(s["command"].line), "'command' is empty"};
-  auto cmd = command_template::parse(s["command"].value, cfg.points.axis_names());
-  if (!cmd) return input_error{at(s["command"].line), cmd.error().message};
-  cfg.command = std::move(*cmd);
-
-  cfg.name = given.stem().string();
-  if (s.count("name")) {
-    if (s["name"].value.empty()) return input_error{at(s["name"].line), "'name' is empty"};
-    cfg.name = s["name"].value;
+/// [sweep]: every key but the command (which needs the axes).
+std::optional<input_error> read_sweep(const raw_config& raw, const entry_reader& r, const std::filesystem::path& dir,
+                                      sweep_config& cfg) {
+  const auto& s = raw.sweep;
+  auto get = [&](const char* key) -> const raw_entry* {
+    auto it = s.find(key);
+    return it == s.end() ? nullptr : &it->second;
+  };
+  if (const raw_entry* e = get("name")) {
+    auto v = r.read_text(*e, "name");
+    if (!v) return v.error();
+    cfg.name = *v;
   }
   cfg.workdir = dir;
-  if (s.count("workdir")) {
-    if (s["workdir"].value.empty()) return input_error{at(s["workdir"].line), "'workdir' is empty"};
-    cfg.workdir = (dir / s["workdir"].value).lexically_normal();
+  if (const raw_entry* e = get("workdir")) {
+    auto v = r.read_text(*e, "workdir");
+    if (!v) return v.error();
+    cfg.workdir = (dir / *v).lexically_normal();
   }
   cfg.results = dir / (cfg.name + ".jsonl");
-  if (s.count("results")) {
-    if (s["results"].value.empty()) return input_error{at(s["results"].line), "'results' is empty"};
-    cfg.results = (dir / s["results"].value).lexically_normal();
+  if (const raw_entry* e = get("results")) {
+    auto v = r.read_text(*e, "results");
+    if (!v) return v.error();
+    cfg.results = (dir / *v).lexically_normal();
   }
-  auto read_duration = [&](const raw_entry& e, const char* key) -> parse_result<duration> {
-    auto d = parse_duration(e.value);
-    if (!d)
-      return input_error{at(e.line), std::string("bad duration for '") + key + "': '" + e.value +
-                                         "' (write a number and a unit: ms, s, m, h or d, e.g. 10m)"};
-    return *d;
-  };
-  if (s.count("timeout")) {
-    auto d = read_duration(s["timeout"], "timeout");
+  if (const raw_entry* e = get("timeout")) {
+    auto d = r.read_duration(*e, "timeout");
     if (!d) return d.error();
-    if (d->count() == 0) return input_error{at(s["timeout"].line), "'timeout' must be more than 0"};
+    if (d->count() == 0) return input_error{r.where(*e), "'timeout' must be more than 0"};
     cfg.timeout = *d;
   }
-  if (s.count("kill_grace")) {
-    auto d = read_duration(s["kill_grace"], "kill_grace");
+  if (const raw_entry* e = get("kill_grace")) {
+    auto d = r.read_duration(*e, "kill_grace");
     if (!d) return d.error();
     cfg.kill_grace = *d;
   }
-  if (s.count("retries")) {
-    const auto& e = s["retries"];
-    std::size_t used = 0;
-    int n = -1;
-    try { n = std::stoi(e.value, &used); } catch (const std::exception&) { used = 0; }
-    if (used != e.value.size() || n < 0 || n > 1000)
-      return input_error{at(e.line), "'retries' must be a whole number from 0 to 1000, not '" + e.value + "'"};
-    cfg.retries = n;
+  if (const raw_entry* e = get("retries")) {
+    auto n = parse_int(e->value, 0, 1000);
+    if (!n) return input_error{r.where(*e), "'retries' must be a whole number from 0 to 1000, not '" + e->value + "'"};
+    cfg.retries = *n;
   }
-  if (s.count("output_limit")) {
-    const auto& e = s["output_limit"];
-    auto n = parse_size(e.value);
-    if (!n) return input_error{at(e.line), "bad size for 'output_limit': '" + e.value + "' (e.g. 1M, 64K, 4096)"};
+  if (const raw_entry* e = get("output_limit")) {
+    auto n = parse_size(e->value);
+    if (!n) return input_error{r.where(*e), "bad size for 'output_limit': '" + e->value + "' (e.g. 1M, 64K, 4096)"};
     cfg.output_limit = *n;
   }
+  return std::nullopt;
+}
 
-  auto& w = raw.workers;
-  if (w.count("listen")) {
-    const auto& e = w["listen"];
+/// [workers]: listen, local, heartbeat.
+std::optional<input_error> read_workers(const raw_config& raw, const entry_reader& r, sweep_config& cfg) {
+  const auto& w = raw.workers;
+  if (auto it = w.find("listen"); it != w.end()) {
+    const raw_entry& e = it->second;
     if (e.value.find("://") == std::string::npos)
-      return input_error{at(e.line), "'listen' must be a ZeroMQ endpoint such as tcp://*:5555, not '" + e.value + "'"};
+      return input_error{r.where(e), "'listen' must be a ZeroMQ endpoint such as tcp://*:5555, not '" + e.value + "'"};
     cfg.listen = e.value;
   }
-  if (w.count("local")) {
-    const auto& e = w["local"];
-    if (e.value != "auto") {
-      std::size_t used = 0;
-      int n = -1;
-      try { n = std::stoi(e.value, &used); } catch (const std::exception&) { used = 0; }
-      if (used != e.value.size() || n < 0 || n > 4096)
-        return input_error{at(e.line), "'local' must be auto or a number of slots from 0 to 4096, not '" + e.value + "'"};
-      cfg.local = n;
-    }
+  if (auto it = w.find("local"); it != w.end() && it->second.value != "auto") {
+    const raw_entry& e = it->second;
+    auto n = parse_int(e.value, 0, 4096);
+    if (!n) return input_error{r.where(e), "'local' must be auto or a number of slots from 0 to 4096, not '" + e.value + "'"};
+    cfg.local = *n;
   }
-  if (w.count("heartbeat")) {
-    auto d = read_duration(w["heartbeat"], "heartbeat");
+  if (auto it = w.find("heartbeat"); it != w.end()) {
+    auto d = r.read_duration(it->second, "heartbeat");
     if (!d) return d.error();
-    if (d->count() < 10) return input_error{at(w["heartbeat"].line), "'heartbeat' must be at least 10ms"};
+    if (d->count() < 10) return input_error{r.where(it->second), "'heartbeat' must be at least 10ms"};
     cfg.heartbeat = *d;
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+parse_result<sweep_config> load_config(const std::filesystem::path& given) {
+  const std::string fname = given.string();
+  auto raw = read_ini(given);
+  if (!raw) return raw.error();
+
+  sweep_config cfg;
+  cfg.file = std::filesystem::absolute(given).lexically_normal();
+  const std::filesystem::path dir = cfg.file.parent_path();
+  cfg.name = given.stem().string();
+
+  // [params] first: the command's placeholders are checked against the axes.
+  auto points = read_params(*raw, fname, dir);
+  if (!points) return points.error();
+  cfg.points = std::move(*points);
+
+  auto command = raw->sweep.find("command");
+  if (command == raw->sweep.end()) return input_error{fname, "missing required key 'command' in [sweep]"};
+  const raw_entry& c = command->second;
+  if (c.value.empty()) return input_error{at(fname, c.line), "'command' is empty"};
+  auto cmd = command_template::parse(c.value, cfg.points.axis_names());
+  if (!cmd) return input_error{at(fname, c.line), cmd.error().message};
+  cfg.command = std::move(*cmd);
+
+  entry_reader reader(fname);
+  if (auto e = read_sweep(*raw, reader, dir, cfg)) return *e;
+  if (auto e = read_workers(*raw, reader, cfg)) return *e;
   return cfg;
 }
 
