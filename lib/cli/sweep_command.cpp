@@ -53,9 +53,18 @@ int run_sweep(const sweep_options& opts, std::ostream& log) {
     log << "gridctl: " << problem << "\n";
     return exit_code::usage;
   }
+  // Lock the results file before anything reads, renames or writes it; with --fresh, the old
+  // file too (renaming it under a running sweep would split that sweep's journal).
+  results_lock lock;
+  try {
+    lock = results_lock::acquire(cfg->results);
+  } catch (const std::exception& e) {
+    log << "gridctl: error: " << e.what() << "\n";
+    return exit_code::runtime;
+  }
   if (opts.fresh) {
     std::error_code ec;
-    if (std::filesystem::exists(cfg->results, ec)) {
+    if (std::filesystem::file_size(cfg->results, ec) > 0) {
       auto backup = backup_name(cfg->results);
       std::filesystem::rename(cfg->results, backup, ec);
       if (ec) {
@@ -64,6 +73,12 @@ int run_sweep(const sweep_options& opts, std::ostream& log) {
         return exit_code::runtime;
       }
       log << "gridctl: --fresh: kept the old results as " << backup.string() << "\n";
+      try {
+        lock = results_lock::acquire(cfg->results);
+      } catch (const std::exception& e) {
+        log << "gridctl: error: " << e.what() << "\n";
+        return exit_code::runtime;
+      }
     }
   }
   auto existing = read_existing_results(*cfg, log);

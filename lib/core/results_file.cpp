@@ -7,6 +7,7 @@
 #include <ctime>
 #include <cmath>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <fstream>
 #include <system_error>
@@ -278,6 +279,33 @@ namespace {
   throw std::system_error(errno, std::generic_category(), what + " " + p.string());
 }
 }  // namespace
+
+results_lock results_lock::acquire(const std::filesystem::path& file) {
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) fail("cannot open results file", file);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK)
+      throw std::runtime_error("results file " + file.string() + " is in use by another gridctl sweep");
+    errno = err;
+    fail("cannot lock results file", file);
+  }
+  return results_lock(fd);
+}
+
+results_lock& results_lock::operator=(results_lock&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.fd_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+results_lock::~results_lock() {
+  if (fd_ >= 0) ::close(fd_);  // closing the last descriptor releases the flock
+}
 
 results_writer results_writer::create(const std::filesystem::path& file, const results_header& header) {
   int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);

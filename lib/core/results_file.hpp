@@ -95,6 +95,23 @@ parse_result<results_history> read_results(const std::filesystem::path& file);
 /// "FILE.1", or ".2", ... — the first name not taken, for --fresh.
 std::filesystem::path backup_name(const std::filesystem::path& file);
 
+/// An exclusive flock(2) on a results file for the life of a sweep, so that two sweeps never
+/// interleave their records in one file (the lock goes with the process, even on SIGKILL).
+class results_lock {
+ public:
+  /// Locks `file`, creating it empty if missing. Throws std::runtime_error when another
+  /// process holds the lock, std::system_error when the file cannot be opened.
+  static results_lock acquire(const std::filesystem::path& file);
+  results_lock() = default;
+  results_lock(results_lock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  results_lock& operator=(results_lock&& other) noexcept;
+  ~results_lock();
+
+ private:
+  explicit results_lock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
 /// Appends records to a results file. Errors throw std::system_error (a runtime error).
 class results_writer {
  public:

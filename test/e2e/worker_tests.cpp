@@ -359,6 +359,33 @@ BOOST_AUTO_TEST_CASE(a_results_file_of_another_command_is_refused) {
   BOOST_TEST(!fs::exists(file.string() + ".1"));
 }
 
+BOOST_AUTO_TEST_CASE(a_second_sweep_on_the_same_results_file_is_refused) {
+  // Two masters appending to one journal would interleave it; the second one must not start,
+  // and --fresh must not rename the file from under the first one either.
+  sandbox sb;
+  auto cfg = sb.write_file("busy.ini", ini()
+                                           .section("sweep")
+                                           .set("command", "sleep 1.5")
+                                           .section("params")
+                                           .set("x", "1, 2")
+                                           .text());
+  const auto file = sb.path("busy.jsonl");
+  pid_t first = sb.gridctl("first", {"sweep", cfg.string(), "--local", "2"});
+  BOOST_REQUIRE(wait_until([&] { return fs::exists(file) && fs::file_size(file) > 0; }, 10s));
+  for (const char* extra : {"--retry", "--fresh"}) {
+    pid_t second = sb.gridctl(std::string("second") + extra, {"sweep", cfg.string(), "--local", "2", extra});
+    auto st = sb.wait(second, 20s);
+    BOOST_REQUIRE(st);
+    BOOST_TEST(*st == 3);
+    BOOST_TEST(contains(sb.err_of(second), "in use"), "stderr: " << sb.err_of(second));
+  }
+  BOOST_TEST(!fs::exists(file.string() + ".1"));
+  auto st = sb.wait(first, 30s);
+  BOOST_REQUIRE(st);
+  BOOST_TEST(*st == 0);
+  BOOST_TEST(read_results(file).records.size() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(plan_reports_what_the_results_file_says) {
   sandbox sb;
   auto cfg = sb.write_file("plan.ini", ini()

@@ -626,4 +626,25 @@ BOOST_FIXTURE_TEST_CASE(backup_names_count_up, dir_fixture) {
   BOOST_TEST(backup_name(file) == fs::path(file.string() + ".4"));
 }
 
+BOOST_AUTO_TEST_CASE(a_results_file_is_locked_by_one_sweep_at_a_time) {
+  // Two sweeps appending to one file would interleave their journals.
+  temp_dir dir;
+  fs::path file = dir.path / "r.jsonl";
+  {
+    results_lock first = results_lock::acquire(file);
+    BOOST_TEST(fs::exists(file));  // created empty, for the lock
+    BOOST_TEST(fs::file_size(file) == 0u);
+    try {
+      results_lock second = results_lock::acquire(file);
+      BOOST_TEST(false, "a second lock was granted");
+    } catch (const std::runtime_error& e) {
+      BOOST_TEST(std::string(e.what()).find("in use") != std::string::npos, e.what());
+    }
+    results_lock moved = std::move(first);  // the lock moves with the object
+    BOOST_CHECK_THROW(results_lock::acquire(file), std::runtime_error);
+  }
+  BOOST_CHECK_NO_THROW(results_lock::acquire(file));  // released with the last holder
+  BOOST_CHECK_THROW(results_lock::acquire(dir.path / "no" / "dir.jsonl"), std::system_error);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
