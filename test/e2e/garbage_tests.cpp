@@ -200,4 +200,30 @@ BOOST_AUTO_TEST_CASE(garbage_on_the_port_does_not_disturb_the_sweep) {
   BOOST_TEST(fake_records == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(a_worker_refused_by_its_master_says_why_and_exits_2) {
+  // The other side of a version mismatch: a "master" (a bare ROUTER) that refuses the hello,
+  // and one that sends the worker garbage first. The worker must survive the garbage, print
+  // the master's reason and exit 2.
+  sandbox sb;
+  zmq::context_t ctx;
+  zmq::socket_t master(ctx, zmq::socket_type::router);
+  master.set(zmq::sockopt::linger, 0);
+  master.set(zmq::sockopt::rcvtimeo, 100);
+  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(free_port());
+  master.bind(endpoint);
+  pid_t w = sb.gridctl("w", {"worker", "--connect", endpoint, "--slots", "1", "--name", "old"});
+  auto hello = receive(master, 10000ms);  // frame 0 is the routing id, frame 1 the type
+  BOOST_REQUIRE_MESSAGE(hello && hello->size() >= 2 && (*hello)[1] == "hello", "no hello from the worker");
+  const std::string id = hello->front();
+  send_frames(master, {id, "welcome", "x"});               // malformed
+  send_frames(master, {id, "job", "nothex", "1"});         // malformed
+  send_frames(master, {id, "bogus"});                      // unknown type
+  send_frames(master, {id, "refuse", "this master speaks gridctl protocol 7"});
+  auto st = sb.wait(w, 10s);
+  BOOST_REQUIRE_MESSAGE(st, "the refused worker did not exit");
+  BOOST_TEST(*st == 2);
+  BOOST_TEST(sb.err_of(w).find("protocol 7") != std::string::npos, "stderr: " << sb.err_of(w));
+  BOOST_TEST(sb.err_of(w).find("malformed") != std::string::npos, "stderr: " << sb.err_of(w));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
