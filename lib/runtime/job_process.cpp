@@ -13,6 +13,7 @@
 #include <boost/process/start_dir.hpp>
 #include <csignal>
 #include <filesystem>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,12 +23,16 @@ namespace bp = boost::process;
 
 namespace {
 /// Runs in the child between vfork and exec: a process group of its own, so that a kill of
-/// the group reaches the shell's children too, and default signal dispositions. Only
+/// the group reaches the shell's children too, death with the worker, and default signal
+/// dispositions. Only
 /// async-signal-safe system calls here: with vfork the child borrows the worker's memory.
 struct own_process_group : bp::extend::handler {
   template <class Executor>
   void on_exec_setup(Executor&) const {
     ::setpgid(0, 0);
+    // Should the worker die without killing its jobs (SIGKILL, OOM killer), the job's shell
+    // dies with it. What the shell started is beyond reach then (README, "A worker killed...").
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
     ::signal(SIGPIPE, SIG_DFL);

@@ -328,13 +328,28 @@ class master {
       if (ec || done_) return;
       for (const auto& [w, p] : peers_) send_to(p.routing_id, proto::heartbeat{});
       watcher_.poll();
-      if (embedded_ && embedded_->exited() && !sched_.stopping()) {
-        log_ << "gridctl: the embedded worker exited; starting it again\n";
-        embedded_->start();
-      }
+      if (embedded_ && embedded_->exited() && !sched_.stopping()) restart_embedded_worker();
+      if (done_) return;
       run_actions(sched_.tick(clock::now()));
       schedule_heartbeat();
     });
+  }
+
+  /// The embedded worker died (its jobs come back as lost). Start it again, a few times: a
+  /// worker that keeps dying would otherwise leave a local sweep waiting for ever.
+  void restart_embedded_worker() {
+    if (++embedded_restarts_ > 3) {
+      embedded_.reset();
+      if (opts_.endpoints.empty()) {
+        fatal_ = "the embedded worker exited 4 times (see its messages above)";
+        stop_now();
+        return;
+      }
+      log_ << "gridctl: the embedded worker exited 4 times; going on with remote workers only\n";
+      return;
+    }
+    log_ << "gridctl: the embedded worker exited; starting it again\n";
+    embedded_->start();
   }
 
   void schedule_sync() {
@@ -445,6 +460,7 @@ class master {
   boost::asio::signal_set signals_;
   bool tty_;
   std::unique_ptr<embedded_worker> embedded_;
+  int embedded_restarts_ = 0;
   std::unordered_map<std::string, worker_id> by_routing_id_;
   std::unordered_map<worker_id, peer> peers_;
   std::unordered_map<worker_id, std::string> lost_names_;
