@@ -106,7 +106,6 @@ int run_sweep(const sweep_options& opts, std::ostream& log) {
       master_options m;
       if (!cfg->listen.empty()) m.endpoints.push_back(cfg->listen);
       m.local_slots = cfg->local_slots();
-      m.retry_failed = opts.retry;
       out = run_master(*cfg, m, plan, counts.to_run, *writer, log);
     }
     writer->sync();

@@ -80,9 +80,9 @@ class master {
   }
 
   sweep_outcome run() {
-    for (const auto& ep : opts_.endpoints) bind(ep);
+    for (const auto& ep : opts_.endpoints) log_ << "gridctl: listening on " << bind(ep) << "\n";
     if (opts_.local_slots > 0) {
-      std::string local = bind("tcp://127.0.0.1:*");
+      std::string local = bind("tcp://127.0.0.1:*");  // private: the embedded worker's
       embedded_ = std::make_unique<embedded_worker>(local, opts_.local_slots);
       embedded_->start();
     }
@@ -104,9 +104,7 @@ class master {
     } catch (const zmq::error_t& e) {
       throw std::runtime_error("cannot listen on " + endpoint + ": " + e.what());
     }
-    std::string bound = socket_.get(zmq::sockopt::last_endpoint);
-    if (endpoint.find("127.0.0.1") == std::string::npos) log_ << "gridctl: listening on " << bound << "\n";
-    return bound;
+    return socket_.get(zmq::sockopt::last_endpoint);
   }
 
   // ---- messages from workers -------------------------------------------------------------

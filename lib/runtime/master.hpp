@@ -20,7 +20,6 @@ namespace gridctl {
 struct master_options {
   std::vector<std::string> endpoints;  ///< ROUTER binds, e.g. tcp://*:5555; may be empty
   int local_slots = 0;                 ///< >0: start an embedded worker with that many slots
-  bool retry_failed = false;           ///< --retry
 };
 
 /// How the sweep ended.
