@@ -80,7 +80,7 @@ class master {
   }
 
   sweep_outcome run() {
-    for (const auto& ep : opts_.endpoints) log_ << "gridctl: listening on " << bind(ep) << "\n";
+    for (const auto& ep : opts_.endpoints) say() << "listening on " << bind(ep) << "\n";
     if (opts_.local_slots > 0) {
       std::string local = bind("tcp://127.0.0.1:*");  // private: the embedded worker's
       embedded_ = std::make_unique<embedded_worker>(local, opts_.local_slots);
@@ -129,14 +129,20 @@ class master {
     std::visit([&](auto& m) { handle(w, m, now); }, *d.msg);
   }
 
+  /// The log, ready for a line of ours: on a terminal, the progress line is cleared first.
+  std::ostream& say() {
+    if (tty_) log_ << "\r\033[K";
+    return log_ << "gridctl: ";
+  }
+
   void note_malformed(const std::string& what) {
     // Counted and dropped; the first few are shown so that a misconfigured peer is noticed.
-    if (++malformed_ <= 5) log_ << "gridctl: dropped a malformed message: " << what << "\n";
+    if (++malformed_ <= 5) say() << "dropped a malformed message: " << what << "\n";
   }
 
   void on_hello(const std::string& routing_id, const proto::hello& h) {
     if (h.version != proto::version) {
-      log_ << "gridctl: refused a worker speaking protocol " << h.version << " (this master speaks "
+      say() << "refused a worker speaking protocol " << h.version << " (this master speaks "
            << proto::version << "): run the same gridctl version on master and workers\n";
       send_to(routing_id, proto::refuse{"the master speaks gridctl protocol " + std::to_string(proto::version) +
                                         ", this worker " + std::to_string(h.version) +
@@ -162,7 +168,7 @@ class master {
     peers_[w] = peer{routing_id, h.name, h.registration};
     by_routing_id_[routing_id] = w;
     send_to(routing_id, proto::welcome{proto::version, cfg_.heartbeat.count()});
-    if (!tty_ || opts_.local_slots == 0) log_ << "gridctl: worker " << h.name << " joined (" << h.slots << " slots)\n";
+    say() << "worker " << h.name << " joined (" << h.slots << " slots)\n";
     run_actions(sched_.worker_joined(w, h.slots, now));
   }
 
@@ -303,7 +309,7 @@ class master {
     }
     ++ended_;
     if (e.status == attempt_status::lost || (e.status == attempt_status::failed && !e.error.empty()))
-      log_ << (tty_ ? "\r\033[K" : "") << "gridctl: point " << format_point_id(e.t.id) << " attempt " << e.t.attempt
+      say() << "point " << format_point_id(e.t.id) << " attempt " << e.t.attempt
            << " on " << r.worker << ": " << to_string(e.status) << " (" << e.error << ")\n";
   }
 
@@ -343,10 +349,10 @@ class master {
         stop_now();
         return;
       }
-      log_ << "gridctl: the embedded worker exited 4 times; going on with remote workers only\n";
+      say() << "the embedded worker exited 4 times; going on with remote workers only\n";
       return;
     }
-    log_ << "gridctl: the embedded worker exited; starting it again\n";
+    say() << "the embedded worker exited; starting it again\n";
     embedded_->start();
   }
 
@@ -392,17 +398,17 @@ class master {
       std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n), ", ~%.0fs left", left);
     }
     if (tty_) log_ << "\r\033[K" << line << (final_line ? "\n" : "") << std::flush;
-    else if (!final_line) log_ << "gridctl: " << line << "\n";
+    else if (!final_line) say() << line << "\n";
   }
 
   void on_signal(boost::system::error_code ec, int sig) {
     if (ec) return;
     if (sched_.stopping()) {
-      log_ << (tty_ ? "\r\033[K" : "") << "gridctl: second interrupt: recording running attempts as canceled now\n";
+      say() << "second interrupt: recording running attempts as canceled now\n";
       stop_now();
       return;
     }
-    log_ << (tty_ ? "\r\033[K" : "") << "gridctl: " << (sig == SIGINT ? "interrupted" : "terminated")
+    say() << (sig == SIGINT ? "interrupted" : "terminated")
          << ": canceling running jobs (again to stop at once)\n";
     outcome_.interrupted = true;
     signals_.async_wait([this](boost::system::error_code e, int s) { on_signal(e, s); });
