@@ -15,6 +15,7 @@ int run_plan(const plan_options& opts, std::ostream& out, std::ostream& err) {
     err << "gridctl: " << cfg.error().text() << "\n";
     return exit_code::usage;
   }
+  warn_unused_axes(*cfg, err);
   auto existing = read_existing_results(*cfg, err);
   if (!existing) {
     err << "gridctl: " << existing.error().text() << "\n";

@@ -53,6 +53,7 @@ int run_sweep(const sweep_options& opts, std::ostream& log) {
     log << "gridctl: " << problem << "\n";
     return exit_code::usage;
   }
+  warn_unused_axes(*cfg, log);
   // Lock the results file before anything reads, renames or writes it; with --fresh, the old
   // file too (renaming it under a running sweep would split that sweep's journal).
   results_lock lock;

@@ -38,6 +38,14 @@ results_header make_header(const sweep_config& cfg) {
   return h;
 }
 
+void warn_unused_axes(const sweep_config& cfg, std::ostream& err) {
+  const auto& axes = cfg.points.axes();
+  for (std::size_t k = 0; k < axes.size(); ++k)
+    if (!cfg.command.uses_axis(static_cast<int>(k)))
+      err << "gridctl: warning: " << cfg.file.string() << ": the command does not use {" << axes[k].name()
+          << "}; jobs see it only as $GRIDCTL_P_" << axes[k].name() << "\n";
+}
+
 std::string describe_grid(const grid& g) {
   std::string out;
   for (const auto& a : g.axes()) out += (out.empty() ? "" : " x ") + a.name() + ": " + std::to_string(a.size());

@@ -24,6 +24,10 @@ parse_result<existing_results> read_existing_results(const sweep_config& cfg, st
 /// The header a new results file for `cfg` starts with.
 results_header make_header(const sweep_config& cfg);
 
+/// Warns on `err` about each axis the command does not mention: its values then reach the job
+/// only as GRIDCTL_P_<name>, and the commands of different points look the same.
+void warn_unused_axes(const sweep_config& cfg, std::ostream& err);
+
 /// "p: 12 x q: 12", the shape of the grid.
 std::string describe_grid(const grid& g);
 

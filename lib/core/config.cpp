@@ -234,6 +234,7 @@ std::optional<input_error> read_sweep(const raw_config& raw, const entry_reader&
     auto v = r.read_text(*e, "workdir");
     if (!v) return v.error();
     cfg.workdir = (dir / *v).lexically_normal();
+    if (!cfg.workdir.has_filename() && cfg.workdir.has_relative_path()) cfg.workdir = cfg.workdir.parent_path();  // "dir/"
   }
   cfg.results = dir / (cfg.name + ".jsonl");
   if (const raw_entry* e = get("results")) {

@@ -110,6 +110,12 @@ std::string command_template::render(const std::vector<std::string>& values) con
   return out;
 }
 
+bool command_template::uses_axis(int axis) const {
+  for (const auto& p : parts_)
+    if (p.axis == axis) return true;
+  return false;
+}
+
 std::vector<std::pair<std::string, std::string>> job_environment(
     const grid& g, point_id id, int attempt, const std::vector<std::string>& values) {
   std::vector<std::pair<std::string, std::string>> env;

@@ -57,6 +57,8 @@ class command_template {
                                               const std::vector<std::string>& axis_names);
   /// The command for these values (key order), each shell-quoted where needed.
   std::string render(const std::vector<std::string>& values) const;
+  /// Whether {axis} (its position in key order) appears in the command.
+  bool uses_axis(int axis) const;
   const std::string& text() const { return text_; }
 
  private:

@@ -108,6 +108,10 @@ BOOST_AUTO_TEST_CASE(defaults_apply_when_keys_are_absent) {
   BOOST_TEST(cfg.name == "my_sweep");
   BOOST_TEST(cfg.results == dir / "my_sweep.jsonl");
   BOOST_TEST(cfg.workdir == dir);
+
+  auto dot = load_config(write("dot.ini", "[sweep]\ncommand = echo {p}\nworkdir = .\n[params]\np = 1\n"));
+  BOOST_TEST_REQUIRE(dot.ok(), error_text(dot));
+  BOOST_TEST(dot->workdir == dir, "workdir = . is the config's folder, without a trailing '/': " << dot->workdir);
   BOOST_TEST(!cfg.timeout.has_value());
   BOOST_TEST(cfg.retries == 0);
   BOOST_TEST(cfg.output_limit == std::size_t{1} << 20);

@@ -203,6 +203,14 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(command_templates)
 
+BOOST_AUTO_TEST_CASE(uses_axis_tells_which_axes_the_command_mentions) {
+  // An axis missing from the command gets a warning: its points' commands would look alike.
+  auto t = gridctl::command_template::parse("run {q} {{p}}", {"p", "q"});
+  BOOST_TEST_REQUIRE(t.ok());
+  BOOST_TEST(!t->uses_axis(0));  // {{p}} is a literal "{p}", not the axis
+  BOOST_TEST(t->uses_axis(1));
+}
+
 BOOST_AUTO_TEST_CASE(placeholders_are_replaced_and_quoted) {
   const std::vector<std::string> names = {"p", "q"};
   struct render_case {
