@@ -114,8 +114,12 @@ class master {
     frames.erase(frames.begin());
     auto d = proto::decode(frames);
     if (!d.msg) return note_malformed(d.error);
-    auto it = by_routing_id_.find(routing_id);
     if (auto* h = std::get_if<proto::hello>(&*d.msg)) return on_hello(routing_id, *h);
+    auto it = by_routing_id_.find(routing_id);
+    if (it != by_routing_id_.end() && !sched_.knows(it->second)) {
+      forget(it->second);  // the scheduler declared it lost (silent too long): it must start afresh
+      it = by_routing_id_.end();
+    }
     if (it == by_routing_id_.end()) {
       // Not registered: a worker of a previous master, or one we declared lost. Tell it to
       // register again (it drops its stale attempts); goodbyes need no answer.

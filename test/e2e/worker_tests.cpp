@@ -137,6 +137,50 @@ BOOST_AUTO_TEST_CASE(a_persistent_worker_survives_a_master_sigkill) {
   if (ws) BOOST_TEST(*ws == 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_worker_declared_lost_while_stopped_rejoins_and_serves_again) {
+  // SIGSTOP a worker for longer than 3 heartbeats: the master declares it lost and reruns its
+  // attempts elsewhere. After SIGCONT it must register again and take jobs, not linger as a
+  // peer the scheduler no longer knows; its stale attempts must not be recorded.
+  sandbox sb;
+  const std::string marker = "sleep 0.6123";
+  auto cfg = sb.write_file("stop.ini", ini()
+                                           .section("sweep")
+                                           .set("command", "echo started {x}; " + marker)
+                                           .section("params")
+                                           .set("x", "range(16)")
+                                           .section("workers")
+                                           .set("heartbeat", "200ms")
+                                           .text());
+  const std::string endpoint = endpoint_on(free_port());
+  const auto file = sb.path("stop.jsonl");
+  pid_t a = sb.gridctl("a", {"worker", "--connect", endpoint, "--slots", "2", "--name", "a", "--once"});
+  pid_t b = sb.gridctl("b", {"worker", "--connect", endpoint, "--slots", "2", "--name", "b", "--once"});
+  pid_t master = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
+  BOOST_REQUIRE_MESSAGE(wait_until([&] { return pids_starting_with(marker, a).size() >= 2; }, 20s),
+                        "a does not run two jobs");
+  ::kill(a, SIGSTOP);
+  std::this_thread::sleep_for(1500ms);
+  ::kill(a, SIGCONT);
+
+  auto st = sb.wait(master, 60s);
+  BOOST_REQUIRE_MESSAGE(st, "the sweep did not end within 60 s");
+  BOOST_TEST(*st == 0);
+  for (pid_t w : {a, b}) BOOST_TEST(sb.wait(w, 15s).has_value(), "a --once worker still runs after the sweep");
+
+  results r = read_results(file);
+  auto points = by_point(r.records);
+  BOOST_TEST(points.size() == 16u);
+  for (const auto& [id, recs] : points) BOOST_TEST(count_status(recs, "ok") == 1u, "point " << id);
+  BOOST_TEST(count_status(r.records, "lost") >= 1u);
+  std::size_t a_ok_after_loss = 0;
+  bool seen_loss = false;
+  for (const auto& rec : r.records) {
+    if (str(rec, "status") == "lost") seen_loss = true;
+    else if (seen_loss && str(rec, "worker") == "a" && str(rec, "status") == "ok") ++a_ok_after_loss;
+  }
+  BOOST_TEST(a_ok_after_loss >= 1u, "worker a took no job after it was declared lost and came back");
+}
+
 BOOST_AUTO_TEST_CASE(a_worker_sigtermed_mid_sweep_hands_its_jobs_back) {
   sandbox sb;
   const std::string marker = "sleep 1.5123";
