@@ -6,6 +6,8 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
+#include <stdexcept>
 #include <ostream>
 #include <random>
 #include <unistd.h>
@@ -30,6 +32,11 @@ namespace proto = protocol;
 /// Bytes of stdout kept from the end of a job's output when the front was cut at the limit:
 /// enough for the usual "last line is the JSON result".
 constexpr std::size_t stdout_tail_bytes = 64 * 1024;
+
+/// The --connect endpoint is unusable: a usage error, not a runtime one.
+struct bad_endpoint : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 struct running_job {
   point_id point = 0;
@@ -60,7 +67,11 @@ class worker {
     socket_.set(zmq::sockopt::reconnect_ivl, 100);
     socket_.set(zmq::sockopt::reconnect_ivl_max, 5000);
     socket_.set(zmq::sockopt::maxmsgsize, int64_t{16} << 20);
-    socket_.connect(opts_.connect);
+    try {
+      socket_.connect(opts_.connect);
+    } catch (const zmq::error_t& e) {
+      throw bad_endpoint("cannot connect to '" + opts_.connect + "': " + e.what());
+    }
   }
 
   int run() {
@@ -88,11 +99,19 @@ class worker {
     welcomed_ = false;
     ++registration_;
     hello_backoff_ = std::chrono::milliseconds(100);
+    hello_since_ = clock::now();
+    told_waiting_ = false;
     repeat_hello();
   }
 
   void repeat_hello() {
     if (exiting_ || welcomed_) return;
+    if (!told_waiting_ && clock::now() - hello_since_ > std::chrono::seconds(10)) {
+      // Normal for a persistent worker between sweeps; a hint when the endpoint is wrong.
+      log_ << "gridctl worker " << opts_.name << ": no master at " << opts_.connect
+           << " yet; waiting (is a sweep running with --listen, and is its port reachable?)\n";
+      told_waiting_ = true;
+    }
     send(proto::hello{proto::version, opts_.name, opts_.slots, registration_});
     hello_timer_.expires_after(hello_backoff_);
     hello_backoff_ = std::min(hello_backoff_ * 2, std::chrono::milliseconds(2000));
@@ -295,6 +314,8 @@ class worker {
   std::chrono::milliseconds heartbeat_{1000};
   std::chrono::milliseconds hello_backoff_{100};
   std::uint64_t registration_ = 0;
+  clock::time_point hello_since_;
+  bool told_waiting_ = false;
   clock::time_point last_heard_ = clock::now();
   bool welcomed_ = false, exiting_ = false;
   int exit_status_ = 0;
@@ -304,8 +325,14 @@ class worker {
 
 int run_worker(const worker_options& opts, std::ostream& log) {
   std::ostream silent(nullptr);  // no buffer: writes are dropped
-  worker w(opts, opts.quiet ? silent : log);
-  return w.run();
+  std::optional<worker> w;
+  try {
+    w.emplace(opts, opts.quiet ? silent : log);
+  } catch (const bad_endpoint& e) {
+    log << "gridctl worker: " << e.what() << "\n";
+    return 2;
+  }
+  return w->run();
 }
 
 }  // namespace gridctl
