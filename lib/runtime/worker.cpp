@@ -232,7 +232,10 @@ class worker {
   void handle(proto::shutdown& s) {
     if (s.reason == "unknown") {
       // The master does not know us: it restarted, or it declared us lost. Our jobs are stale.
-      if (welcomed_) log_ << "gridctl worker: the master no longer knows this worker; registering again\n";
+      // Only the first such answer counts: the master answers every message we sent before our
+      // new hello reached it, and a second reset would drop the jobs of the new registration.
+      if (!welcomed_) return;
+      log_ << "gridctl worker: the master no longer knows this worker; registering again\n";
       drop_stale_jobs();
       say_hello();
       return;
