@@ -13,11 +13,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "attempt_status.hpp"
 #include "grid.hpp"
+#include "point_table.hpp"
 #include "input_error.hpp"
 
 namespace gridctl {
@@ -25,10 +26,6 @@ namespace gridctl {
 /// Version of the results format this gridctl writes and reads.
 inline constexpr int results_format_version = 1;
 
-/// How an attempt ended.
-enum class attempt_status { ok, failed, timeout, lost, canceled };
-std::string_view to_string(attempt_status s);
-std::optional<attempt_status> parse_status(std::string_view s);
 
 /// Line 1 of a results file.
 struct results_header {
@@ -71,18 +68,10 @@ std::string format_header(const results_header& h);
 /// One record as a single JSON line (no newline). Output text is repaired to valid UTF-8.
 std::string format_record(const attempt_record& r);
 
-/// What the results file says about one point.
-struct point_history {
-  int last_attempt = 0;  ///< highest attempt number recorded
-  int failures = 0;      ///< failed + timeout records
-  attempt_status last_status = attempt_status::ok;
-  bool ok = false;       ///< some attempt ended ok
-};
-
 /// A results file read back.
 struct results_history {
   results_header header;
-  std::unordered_map<point_id, point_history> points;
+  point_table points;
   std::uint64_t records = 0;
   std::uint64_t valid_bytes = 0;      ///< length up to the end of the last complete line
   std::vector<std::string> warnings;  ///< "FILE:LINE: ..." for skipped lines

@@ -26,12 +26,7 @@ resume_decision decide_resume(const point_history* h, int retries, bool retry_fa
 }
 
 resume_decision resume_plan::decide_id(point_id id) const {
-  const point_history* h = nullptr;
-  if (history_) {
-    auto it = history_->points.find(id);
-    if (it != history_->points.end()) h = &it->second;
-  }
-  return decide_resume(h, retries_, retry_failed_);
+  return decide_resume(history_ ? history_->points.find(id) : nullptr, retries_, retry_failed_);
 }
 
 resume_decision resume_plan::decide(std::uint64_t index, point_id* id_out) const {
