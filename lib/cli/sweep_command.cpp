@@ -18,12 +18,12 @@ namespace {
 /// Applies the command-line overrides; an error message, or empty.
 std::string apply_overrides(const sweep_options& o, sweep_config& cfg) {
   if (o.listen) {
-    if (o.listen->find("://") == std::string::npos)
+    if (!is_endpoint(*o.listen))
       return "--listen must be a ZeroMQ endpoint such as tcp://*:5555, not '" + *o.listen + "'";
     cfg.listen = *o.listen;
   }
   if (o.local) {
-    if (*o.local < 0 || *o.local > 4096) return "--local must be from 0 to 4096";
+    if (*o.local < 0 || *o.local > max_slots) return "--local must be from 0 to " + std::to_string(max_slots);
     cfg.local = *o.local;
   }
   if (o.results) cfg.results = std::filesystem::absolute(*o.results).lexically_normal();
@@ -33,12 +33,26 @@ std::string apply_overrides(const sweep_options& o, sweep_config& cfg) {
     cfg.timeout = *d;
   }
   if (o.retries) {
-    if (*o.retries < 0 || *o.retries > 1000) return "--retries must be from 0 to 1000";
+    if (*o.retries < 0 || *o.retries > max_retries) return "--retries must be from 0 to " + std::to_string(max_retries);
     cfg.retries = *o.retries;
   }
   if (cfg.local_slots() == 0 && cfg.listen.empty())
     return "no worker could run the jobs: set --local N, or --listen ENDPOINT for remote workers";
   return {};
+}
+
+/// Locks the results file before anything reads, renames or writes it. With --fresh, a non-empty
+/// file is then moved aside — under the lock, so a running sweep's journal is never split — and
+/// the new one locked. Throws on failure.
+results_lock lock_results(const std::filesystem::path& file, bool fresh, std::ostream& log) {
+  results_lock lock = results_lock::acquire(file);
+  std::error_code ec;
+  if (!fresh || std::filesystem::file_size(file, ec) == 0) return lock;
+  auto backup = backup_name(file);
+  std::filesystem::rename(file, backup, ec);
+  if (ec) throw std::runtime_error("cannot rename " + file.string() + " to " + backup.string() + ": " + ec.message());
+  log << "gridctl: --fresh: kept the old results as " << backup.string() << "\n";
+  return results_lock::acquire(file);
 }
 
 }  // namespace
@@ -54,33 +68,12 @@ int run_sweep(const sweep_options& opts, std::ostream& log) {
     return exit_code::usage;
   }
   warn_unused_axes(*cfg, log);
-  // Lock the results file before anything reads, renames or writes it; with --fresh, the old
-  // file too (renaming it under a running sweep would split that sweep's journal).
   results_lock lock;
   try {
-    lock = results_lock::acquire(cfg->results);
+    lock = lock_results(cfg->results, opts.fresh, log);
   } catch (const std::exception& e) {
     log << "gridctl: error: " << e.what() << "\n";
     return exit_code::runtime;
-  }
-  if (opts.fresh) {
-    std::error_code ec;
-    if (std::filesystem::file_size(cfg->results, ec) > 0) {
-      auto backup = backup_name(cfg->results);
-      std::filesystem::rename(cfg->results, backup, ec);
-      if (ec) {
-        log << "gridctl: cannot rename " << cfg->results.string() << " to " << backup.string() << ": "
-            << ec.message() << "\n";
-        return exit_code::runtime;
-      }
-      log << "gridctl: --fresh: kept the old results as " << backup.string() << "\n";
-      try {
-        lock = results_lock::acquire(cfg->results);
-      } catch (const std::exception& e) {
-        log << "gridctl: error: " << e.what() << "\n";
-        return exit_code::runtime;
-      }
-    }
   }
   auto existing = read_existing_results(*cfg, log);
   if (!existing) {

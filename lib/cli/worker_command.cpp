@@ -3,7 +3,8 @@
 
 #include <ostream>
 
-#include "cpus.hpp"
+#include "machine.hpp"
+#include "config.hpp"
 #include "exit_codes.hpp"
 #include "worker.hpp"
 
@@ -12,14 +13,14 @@ namespace gridctl {
 int run_worker_command(const worker_command_options& opts, std::ostream& log) {
   worker_options w;
   w.connect = opts.connect;
-  if (w.connect.find("://") == std::string::npos) {
+  if (!is_endpoint(w.connect)) {
     log << "gridctl worker: --connect must be a ZeroMQ endpoint such as tcp://master:5555, not '" << w.connect
         << "'\n";
     return exit_code::usage;
   }
   w.slots = opts.slots.value_or(usable_cpus());
-  if (w.slots < 1 || w.slots > 4096) {
-    log << "gridctl worker: --slots must be from 1 to 4096\n";
+  if (w.slots < 1 || w.slots > max_slots) {
+    log << "gridctl worker: --slots must be from 1 to " << max_slots << "\n";
     return exit_code::usage;
   }
   w.name = opts.name.value_or(host_name());

@@ -1,7 +1,7 @@
 // config: INI parsing on top of program_options' config_file_iterator, with line numbers.
 #include "config.hpp"
 
-#include "cpus.hpp"
+#include "machine.hpp"
 
 #include <boost/program_options/detail/config_file.hpp>
 #include <boost/program_options/errors.hpp>
@@ -14,6 +14,11 @@
 #include <vector>
 
 namespace gridctl {
+
+bool is_endpoint(std::string_view text) {
+  std::size_t sep = text.find("://");
+  return sep != std::string_view::npos && sep > 0 && sep + 3 < text.size();
+}
 
 int sweep_config::local_slots() const {
   if (local) return *local;
@@ -254,8 +259,10 @@ std::optional<input_error> read_sweep(const raw_config& raw, const entry_reader&
     cfg.kill_grace = *d;
   }
   if (const raw_entry* e = get("retries")) {
-    auto n = parse_int(e->value, 0, 1000);
-    if (!n) return input_error{r.where(*e), "'retries' must be a whole number from 0 to 1000, not '" + e->value + "'"};
+    auto n = parse_int(e->value, 0, max_retries);
+    if (!n)
+      return input_error{r.where(*e), "'retries' must be a whole number from 0 to " + std::to_string(max_retries) +
+                                          ", not '" + e->value + "'"};
     cfg.retries = *n;
   }
   if (const raw_entry* e = get("output_limit")) {
@@ -271,14 +278,16 @@ std::optional<input_error> read_workers(const raw_config& raw, const entry_reade
   const auto& w = raw.workers;
   if (auto it = w.find("listen"); it != w.end()) {
     const raw_entry& e = it->second;
-    if (e.value.find("://") == std::string::npos)
+    if (!is_endpoint(e.value))
       return input_error{r.where(e), "'listen' must be a ZeroMQ endpoint such as tcp://*:5555, not '" + e.value + "'"};
     cfg.listen = e.value;
   }
   if (auto it = w.find("local"); it != w.end() && it->second.value != "auto") {
     const raw_entry& e = it->second;
-    auto n = parse_int(e.value, 0, 4096);
-    if (!n) return input_error{r.where(e), "'local' must be auto or a number of slots from 0 to 4096, not '" + e.value + "'"};
+    auto n = parse_int(e.value, 0, max_slots);
+    if (!n)
+      return input_error{r.where(e), "'local' must be auto or a number of slots from 0 to " + std::to_string(max_slots) +
+                                         ", not '" + e.value + "'"};
     cfg.local = *n;
   }
   if (auto it = w.find("heartbeat"); it != w.end()) {

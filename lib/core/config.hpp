@@ -39,5 +39,11 @@ parse_result<sweep_config> load_config(const std::filesystem::path& file);
 
 /// Largest number of points a sweep may have (ids and counters stay in 63 bits).
 inline constexpr std::uint64_t max_points = std::uint64_t{1} << 62;
+/// Bounds of `retries` and of a worker's slots, in the config and on command lines alike.
+inline constexpr int max_retries = 1000;
+inline constexpr int max_slots = 4096;
+
+/// Whether `text` has the shape of a ZeroMQ endpoint (transport://address); libzmq judges the rest.
+bool is_endpoint(std::string_view text);
 
 }  // namespace gridctl

@@ -54,15 +54,22 @@ std::string signal_name(int signal) {
   return abbrev ? std::string("SIG") + abbrev : "SIG" + std::to_string(signal);
 }
 
+namespace {
+/// The last line of `text` that holds more than blanks (without its newline), or empty.
+std::string_view last_nonempty_line(std::string_view text) {
+  std::size_t end = text.find_last_not_of(" \t\r\n");
+  if (end == std::string_view::npos) return {};
+  std::size_t start = text.rfind('\n', end);
+  start = start == std::string_view::npos ? 0 : start + 1;
+  return text.substr(start, end + 1 - start);
+}
+}  // namespace
+
 std::optional<boost::json::value> parse_job_output(std::string_view out) {
   if (auto whole = parse_json(out)) return whole;
-  // The last non-empty line: strip trailing blank lines, then take what follows the last newline.
-  std::size_t end = out.find_last_not_of(" \t\r\n");
-  if (end == std::string_view::npos) return std::nullopt;
-  std::size_t start = out.rfind('\n', end);
-  start = start == std::string_view::npos ? 0 : start + 1;
-  if (start == 0) return std::nullopt;  // a single line: already tried as the whole
-  return parse_json(out.substr(start, end + 1 - start));
+  std::string_view last = last_nonempty_line(out);
+  if (last.empty() || last.size() == out.size()) return std::nullopt;  // none, or the whole again
+  return parse_json(last);
 }
 
 std::string format_header(const results_header& h) {
@@ -113,18 +120,14 @@ std::string format_record(const attempt_record& r) {
   }
   // When stdout was cut, `output` comes from its tail; the tail's first line may be a fragment
   // (it starts anywhere), so only the complete lines after it count.
-  std::string_view source = r.stdout_text;
-  if (r.stdout_truncated) {
+  std::optional<boost::json::value> output;
+  if (!r.stdout_truncated) {
+    output = parse_job_output(r.stdout_text);
+  } else {
     std::string_view tail = r.stdout_tail;
     std::size_t nl = tail.find('\n');
-    source = nl == std::string_view::npos ? std::string_view() : tail.substr(nl + 1);
-  }
-  std::optional<boost::json::value> output;
-  if (!r.stdout_truncated) output = parse_job_output(source);
-  else if (std::size_t end = source.find_last_not_of(" \t\r\n"); end != std::string_view::npos) {
-    std::size_t start = source.rfind('\n', end);
-    start = start == std::string_view::npos ? 0 : start + 1;
-    output = parse_json(source.substr(start, end + 1 - start));
+    std::string_view last = nl == std::string_view::npos ? std::string_view() : last_nonempty_line(tail.substr(nl + 1));
+    if (!last.empty()) output = parse_json(last);
   }
   if (auto& v = output) {
     out += ", \"output\": ";

@@ -30,10 +30,6 @@ resume_decision resume_plan::decide_id(point_id id) const {
 }
 
 resume_decision resume_plan::decide(std::uint64_t index, point_id* id_out) const {
-  if (!history_ || history_->points.empty()) {
-    if (id_out) *id_out = grid_.id_of(grid_.values(index));
-    return decide_resume(nullptr, retries_, retry_failed_);
-  }
   point_id id = grid_.id_of(grid_.values(index));
   if (id_out) *id_out = id;
   return decide_id(id);

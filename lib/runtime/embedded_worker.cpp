@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "worker.hpp"
+#include "machine.hpp"
 
 namespace gridctl {
 

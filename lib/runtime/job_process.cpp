@@ -1,6 +1,8 @@
 // job_process: spawning, streaming, and killing one job.
 #include "job_process.hpp"
 
+#include "machine.hpp"
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/process/args.hpp>
@@ -78,9 +80,7 @@ void job_process::start() {
   t0_ = std::chrono::steady_clock::now();
   std::error_code fs_ec;
   if (!std::filesystem::is_directory(spec_.workdir, fs_ec)) {
-    char host[256] = "?";
-    ::gethostname(host, sizeof host - 1);
-    fail_to_start("workdir '" + spec_.workdir + "' does not exist on " + host);
+    fail_to_start("workdir '" + spec_.workdir + "' does not exist on " + host_name());
     return;
   }
   bp::environment env = boost::this_process::environment();

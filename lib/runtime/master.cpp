@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -33,16 +34,13 @@ namespace {
 using clock = std::chrono::steady_clock;
 namespace proto = protocol;
 
-/// Bytes of stdout kept from the end when the front was cut (where `output` is looked for).
-constexpr std::size_t stdout_tail_bytes = 64 * 1024;
-
 /// Output received so far for one running attempt, and what its record needs besides.
 struct attempt_output {
   std::string out, err;
-  bool out_cut = false, err_cut = false;
-  std::string tail;
+  bool out_cut = false, err_cut = false;  ///< a worker sent more than output_limit
   clock::time_point dispatched;
   std::chrono::system_clock::time_point dispatched_wall;
+  std::optional<proto::done> done;  ///< the worker's end report, once it came
 };
 
 struct peer {
@@ -181,24 +179,15 @@ class master {
     attempt_output& buf = outputs_[{o.point, o.attempt}];
     std::string& text = o.stream == 1 ? buf.out : buf.err;
     bool& cut = o.stream == 1 ? buf.out_cut : buf.err_cut;
+    // Workers send at most output_limit bytes per stream; the cap guards against one that doesn't.
     std::size_t room = cfg_.output_limit > text.size() ? cfg_.output_limit - text.size() : 0;
     if (o.bytes.size() > room) cut = true;
     text.append(o.bytes, 0, std::min(room, o.bytes.size()));
-    if (o.stream == 1 && buf.out_cut) {
-      buf.tail.append(o.bytes);
-      if (buf.tail.size() > stdout_tail_bytes) buf.tail.erase(0, buf.tail.size() - stdout_tail_bytes);
-    }
   }
 
   void handle(worker_id w, proto::done& d, clock::time_point now) {
     if (!sched_.is_running(w, d.point, d.attempt)) return;
-    attempt_output& buf = outputs_[{d.point, d.attempt}];
-    if (d.stdout_dropped > 0) {
-      buf.out_cut = true;
-      if (!d.stdout_tail.empty()) buf.tail = std::move(d.stdout_tail);
-    }
-    if (d.stderr_dropped > 0) buf.err_cut = true;
-    done_info_[{d.point, d.attempt}] = d;
+    outputs_[{d.point, d.attempt}].done = d;
     run_actions(sched_.attempt_ended(w, d.point, d.attempt, exit_report{d.exit_code, d.signal, d.worker_exiting}, now));
   }
 
@@ -288,21 +277,22 @@ class master {
     r.status = e.status;
     r.started = buf.dispatched_wall;
     r.duration_s = std::chrono::duration<double>(clock::now() - buf.dispatched).count();
-    if (auto it = done_info_.find(key); it != done_info_.end()) {
-      const proto::done& d = it->second;
+    r.stdout_truncated = buf.out_cut;
+    r.stderr_truncated = buf.err_cut;
+    if (buf.done) {  // lost and unconfirmed attempts have no end report
+      const proto::done& d = *buf.done;
       r.exit_code = d.exit_code;
       r.signal = d.signal;
       r.started = std::chrono::system_clock::time_point(std::chrono::milliseconds(d.started_ms));
       r.duration_s = static_cast<double>(d.duration_us) / 1e6;
-      done_info_.erase(it);
+      r.stdout_truncated = r.stdout_truncated || d.stdout_dropped > 0;
+      r.stderr_truncated = r.stderr_truncated || d.stderr_dropped > 0;
+      r.stdout_tail = std::move(buf.done->stdout_tail);
     }
     auto pit = peers_.find(e.worker);
     r.worker = pit != peers_.end() ? pit->second.name : lost_names_[e.worker];
     r.stdout_text = std::move(buf.out);
     r.stderr_text = std::move(buf.err);
-    r.stdout_truncated = buf.out_cut;
-    r.stderr_truncated = buf.err_cut;
-    r.stdout_tail = std::move(buf.tail);
     r.error = e.error;
     try {
       writer_.append(r);
@@ -311,7 +301,6 @@ class master {
       stop_now();
       return;
     }
-    ++ended_;
     if (e.status == attempt_status::lost || (e.status == attempt_status::failed && !e.error.empty()))
       say() << "point " << format_point_id(e.t.id) << " attempt " << e.t.attempt
            << " on " << r.worker << ": " << to_string(e.status) << " (" << e.error << ")\n";
@@ -473,11 +462,9 @@ class master {
   std::unordered_map<worker_id, peer> peers_;
   std::unordered_map<worker_id, std::string> lost_names_;
   std::map<std::pair<point_id, int>, attempt_output> outputs_;
-  std::map<std::pair<point_id, int>, proto::done> done_info_;
   worker_id next_worker_id_ = 1;
   steady_time armed_deadline_{};
   clock::time_point started_;
-  std::uint64_t ended_ = 0;
   std::uint64_t malformed_ = 0;
   bool done_ = false;
   std::string fatal_;

@@ -18,12 +18,6 @@
 
 namespace gridctl {
 
-std::string host_name() {
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) return "localhost";
-  return host;
-}
-
 namespace {
 
 using clock = std::chrono::steady_clock;

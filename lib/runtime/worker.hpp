@@ -24,7 +24,4 @@ struct worker_options {
 /// (0, 2 when the master refused us, 3 on a runtime error).
 int run_worker(const worker_options& opts, std::ostream& log);
 
-/// This machine's host name.
-std::string host_name();
-
 }  // namespace gridctl

@@ -1,8 +1,9 @@
-// cpus: the affinity mask, not the machine, says how many jobs may run at once.
-#include "cpus.hpp"
+// machine: the affinity mask, not the machine, says how many jobs may run at once.
+#include "machine.hpp"
 
 #include <sched.h>
 #include <thread>
+#include <unistd.h>
 
 namespace gridctl {
 
@@ -15,6 +16,12 @@ int usable_cpus() {
   }
   unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : static_cast<int>(n);
+}
+
+std::string host_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "localhost";
+  return host;
 }
 
 }  // namespace gridctl
