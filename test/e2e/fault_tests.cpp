@@ -58,9 +58,7 @@ BOOST_AUTO_TEST_CASE(a_worker_and_its_jobs_killed_mid_sweep) {
   if (st2) BOOST_TEST(*st2 == 0);
 
   results r = read_results(file);
-  auto points = by_point(r.records);
-  BOOST_TEST(points.size() == 12u);
-  for (const auto& [id, recs] : points) BOOST_TEST(count_status(recs, "ok") == 1u, "point " << id);
+  check_each_point_ok_once(r.records, 12);
   std::size_t lost = 0;
   for (const auto& rec : r.records) {
     if (str(rec, "status") != "lost") continue;
@@ -109,9 +107,7 @@ BOOST_AUTO_TEST_CASE(the_master_killed_and_rerun_resumes) {
   BOOST_TEST(*st == 0);
   results after = read_results(file);
   BOOST_TEST(!after.torn);
-  auto points = by_point(after.records);
-  BOOST_TEST(points.size() == 20u);
-  for (const auto& [id, recs] : points) BOOST_TEST(count_status(recs, "ok") == 1u, "point " << id);
+  check_each_point_ok_once(after.records, 20);
   // Nothing that was done before ran again.
   for (std::size_t k = before.records.size(); k < after.records.size(); ++k)
     BOOST_TEST(!ok_before.count(str(after.records[k], "point")), "rerun ran a done point: " << json::serialize(after.records[k]));

@@ -182,9 +182,7 @@ BOOST_AUTO_TEST_CASE(garbage_on_the_port_does_not_disturb_the_sweep) {
 
   results r = read_results(sb.path("garbage.jsonl"));  // every line parses, despite the bytes
   BOOST_TEST(!r.torn);
-  auto points = by_point(r.records);
-  BOOST_TEST(points.size() == 20u);
-  for (const auto& [id, recs] : points) BOOST_TEST(count_status(recs, "ok") == 1u, "point " << id);
+  check_each_point_ok_once(r.records, 20);
   BOOST_TEST(count_status(r.records, "failed") == 0u);
   std::size_t fake_records = 0;
   for (const auto& rec : r.records) {

@@ -116,6 +116,12 @@ std::size_t count_status(const std::vector<boost::json::object>& records, const 
   return n;
 }
 
+void check_each_point_ok_once(const std::vector<boost::json::object>& records, std::size_t points) {
+  auto by = by_point(records);
+  BOOST_TEST(by.size() == points);
+  for (const auto& [id, recs] : by) BOOST_TEST(count_status(recs, "ok") == 1u, "point " << id);
+}
+
 std::string str(const boost::json::object& o, const char* key) {
   const boost::json::value* v = o.if_contains(key);
   if (!v || !v->is_string())

@@ -50,6 +50,9 @@ std::size_t count_records(const fs::path& file);
 std::map<std::string, std::vector<boost::json::object>> by_point(const std::vector<boost::json::object>& records);
 /// How many of these records have this status.
 std::size_t count_status(const std::vector<boost::json::object>& records, const std::string& status);
+/// Checks that the records cover exactly `points` points and that each ended ok exactly once
+/// (the property every fault test is about).
+void check_each_point_ok_once(const std::vector<boost::json::object>& records, std::size_t points);
 
 /// Convenience accessors into a record; they fail the test on a missing key or a wrong type.
 std::string str(const boost::json::object& o, const char* key);

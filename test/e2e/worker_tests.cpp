@@ -124,9 +124,7 @@ BOOST_AUTO_TEST_CASE(a_persistent_worker_survives_a_master_sigkill) {
 
   results r = read_results(file);
   BOOST_TEST(!r.torn);
-  auto points = by_point(r.records);
-  BOOST_TEST(points.size() == 6u);
-  for (const auto& [id, recs] : points) BOOST_TEST(count_status(recs, "ok") == 1u, "point " << id);
+  check_each_point_ok_once(r.records, 6);
   BOOST_TEST(r.records.size() == 6u, "records other than one ok per point: " << r.records.size());
   for (const auto& rec : r.records) BOOST_TEST(str(rec, "worker") == "pw", json::serialize(rec));
   BOOST_TEST(wait_until([&] { return ours(quick).empty() && ours(stale).empty(); }, 2s), "job processes left over");
@@ -168,9 +166,7 @@ BOOST_AUTO_TEST_CASE(a_worker_declared_lost_while_stopped_rejoins_and_serves_aga
   for (pid_t w : {a, b}) BOOST_TEST(sb.wait(w, 15s).has_value(), "a --once worker still runs after the sweep");
 
   results r = read_results(file);
-  auto points = by_point(r.records);
-  BOOST_TEST(points.size() == 16u);
-  for (const auto& [id, recs] : points) BOOST_TEST(count_status(recs, "ok") == 1u, "point " << id);
+  check_each_point_ok_once(r.records, 16);
   BOOST_TEST(count_status(r.records, "lost") >= 1u);
   std::size_t a_ok_after_loss = 0;
   bool seen_loss = false;
@@ -218,9 +214,7 @@ BOOST_AUTO_TEST_CASE(a_worker_sigtermed_mid_sweep_hands_its_jobs_back) {
   if (st2) BOOST_TEST(*st2 == 0);
 
   results r = read_results(file);
-  auto points = by_point(r.records);
-  BOOST_TEST(points.size() == 6u);
-  for (const auto& [id, recs] : points) BOOST_TEST(count_status(recs, "ok") == 1u, "point " << id);
+  check_each_point_ok_once(r.records, 6);
   BOOST_TEST(count_status(r.records, "failed") == 0u);
   std::set<std::string> lost_points;
   for (const auto& rec : r.records) {
