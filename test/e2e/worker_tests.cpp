@@ -227,6 +227,7 @@ BOOST_AUTO_TEST_CASE(a_worker_sigtermed_mid_sweep_hands_its_jobs_back) {
   }
   BOOST_TEST(lost_points.size() == 2u, "w1 ran two jobs when it got SIGTERM; lost records: " << lost_points.size());
   // Each lost point ran again, to success, on the other worker.
+  auto points = by_point(r.records);
   for (const auto& id : lost_points)
     for (const auto& rec : points[id])
       if (str(rec, "status") == "ok") BOOST_TEST(str(rec, "worker") == "w2", json::serialize(rec));
