@@ -43,6 +43,13 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
   return vm;
 }
 
+/// The value of an option that was given, or nothing.
+template <class T>
+std::optional<T> optional_value(const po::variables_map& vm, const char* name) {
+  if (!vm.count(name)) return std::nullopt;
+  return vm[name].as<T>();
+}
+
 /// Parses `COMMAND CONFIG.ini [options]`: the named options plus one positional config file.
 /// Prints the help and returns nothing for --help; a missing CONFIG.ini is a usage error.
 std::optional<po::variables_map> parse_with_config(const std::vector<std::string>& args,
@@ -71,7 +78,7 @@ int plan_main(const std::vector<std::string>& args) {
   const po::variables_map& vm = *parsed;
   gridctl::plan_options opts;
   opts.config = vm["config"].as<std::string>();
-  if (vm.count("limit")) opts.limit = vm["limit"].as<std::uint64_t>();
+  opts.limit = optional_value<std::uint64_t>(vm, "limit");
   return gridctl::run_plan(opts, std::cout, std::cerr);
 }
 
@@ -94,11 +101,11 @@ int sweep_main(const std::vector<std::string>& args) {
   const po::variables_map& vm = *parsed;
   gridctl::sweep_options o;
   o.config = vm["config"].as<std::string>();
-  if (vm.count("listen")) o.listen = vm["listen"].as<std::string>();
-  if (vm.count("local")) o.local = vm["local"].as<int>();
-  if (vm.count("results")) o.results = vm["results"].as<std::string>();
-  if (vm.count("timeout")) o.timeout = vm["timeout"].as<std::string>();
-  if (vm.count("retries")) o.retries = vm["retries"].as<int>();
+  o.listen = optional_value<std::string>(vm, "listen");
+  o.local = optional_value<int>(vm, "local");
+  o.results = optional_value<std::string>(vm, "results");
+  o.timeout = optional_value<std::string>(vm, "timeout");
+  o.retries = optional_value<int>(vm, "retries");
   o.retry = vm.count("retry") > 0;
   o.fresh = vm.count("fresh") > 0;
   return gridctl::run_sweep(o, std::cerr);
@@ -123,8 +130,8 @@ int worker_main(const std::vector<std::string>& args) {
   if (!vm.count("connect")) throw usage_error("worker: --connect ENDPOINT is required");
   gridctl::worker_command_options o;
   o.connect = vm["connect"].as<std::string>();
-  if (vm.count("slots")) o.slots = vm["slots"].as<int>();
-  if (vm.count("name")) o.name = vm["name"].as<std::string>();
+  o.slots = optional_value<int>(vm, "slots");
+  o.name = optional_value<std::string>(vm, "name");
   o.once = vm.count("once") > 0;
   o.quiet = vm.count("quiet") > 0;
   return gridctl::run_worker_command(o, std::cerr);
