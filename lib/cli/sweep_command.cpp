@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <ostream>
 
 #include "duration.hpp"
@@ -68,8 +69,16 @@ int run_sweep(const sweep_options& opts, std::ostream& log) {
     return exit_code::usage;
   }
   warn_unused_axes(*cfg, log);
+  master_options m;
+  if (!cfg->listen.empty()) m.endpoints.push_back(cfg->listen);
+  m.local_slots = cfg->local_slots();
+  raise_open_files_limit();
+  std::optional<master> sweep_master;
   results_lock lock;
   try {
+    // Bind before the results file is locked, renamed or created: a port in use changes nothing.
+    sweep_master.emplace(*cfg, m, log);
+    sweep_master->listen();
     lock = lock_results(cfg->results, opts.fresh, log);
   } catch (const std::exception& e) {
     log << "gridctl: error: " << e.what() << "\n";
@@ -95,13 +104,7 @@ int run_sweep(const sweep_options& opts, std::ostream& log) {
     log << "\n";
 
     sweep_outcome out;
-    if (counts.to_run > 0) {
-      raise_open_files_limit();
-      master_options m;
-      if (!cfg->listen.empty()) m.endpoints.push_back(cfg->listen);
-      m.local_slots = cfg->local_slots();
-      out = run_master(*cfg, m, plan, counts.to_run, *writer, log);
-    }
+    if (counts.to_run > 0) out = sweep_master->run(plan, counts.to_run, *writer);
     writer->sync();
 
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -110,7 +113,8 @@ int run_sweep(const sweep_options& opts, std::ostream& log) {
     std::uint64_t not_run = counts.total - ok - failed;
     char wall_text[32];
     std::snprintf(wall_text, sizeof wall_text, "%.1fs", wall);
-    log << "gridctl: " << (out.interrupted ? "interrupted: " : "done: ") << ok << " ok, " << failed << " failed";
+    const char* how = out.interrupted ? "interrupted: " : !out.stopped_because.empty() ? "stopped: " : "done: ";
+    log << "gridctl: " << how << ok << " ok, " << failed << " failed";
     if (not_run > 0) log << ", " << not_run << " not run";
     log << " of " << counts.total << " points in " << wall_text << "; results: " << cfg->results.string() << "\n";
     if (out.interrupted) return exit_code::interrupted;

@@ -157,7 +157,7 @@ parse_result<raw_config> read_ini(const std::filesystem::path& file) {
         if (!keys.count(key)) return input_error{at(fname, line), "unknown key '" + key + "' in [sweep]"};
         raw.sweep[key] = entry;
       } else if (section == "workers") {
-        static const std::set<std::string> keys = {"listen", "local", "heartbeat"};
+        static const std::set<std::string> keys = {"listen", "local", "heartbeat", "max_slots"};
         if (!keys.count(key)) return input_error{at(fname, line), "unknown key '" + key + "' in [workers]"};
         raw.workers[key] = entry;
       } else if (section == "params") {
@@ -273,7 +273,7 @@ std::optional<input_error> read_sweep(const raw_config& raw, const entry_reader&
   return std::nullopt;
 }
 
-/// [workers]: listen, local, heartbeat.
+/// [workers]: listen, local, heartbeat, max_slots.
 std::optional<input_error> read_workers(const raw_config& raw, const entry_reader& r, sweep_config& cfg) {
   const auto& w = raw.workers;
   if (auto it = w.find("listen"); it != w.end()) {
@@ -295,6 +295,14 @@ std::optional<input_error> read_workers(const raw_config& raw, const entry_reade
     if (!d) return d.error();
     if (d->count() < 10) return input_error{r.where(it->second), "'heartbeat' must be at least 10ms"};
     cfg.heartbeat = *d;
+  }
+  if (auto it = w.find("max_slots"); it != w.end()) {
+    const raw_entry& e = it->second;
+    auto n = parse_int(e.value, 1, max_slots);
+    if (!n)
+      return input_error{r.where(e), "'max_slots' must be a number of slots from 1 to " + std::to_string(max_slots) +
+                                         ", not '" + e.value + "'"};
+    cfg.max_worker_slots = *n;
   }
   return std::nullopt;
 }

@@ -29,6 +29,9 @@ struct sweep_config {
   std::string listen;               ///< [workers] listen; empty: local workers only
   std::optional<int> local;         ///< [workers] local; nullopt = auto
   duration heartbeat = std::chrono::seconds(1);  ///< [workers] heartbeat interval
+  /// [workers] max_slots: the most slots one worker may claim; a hello above it is refused, so
+  /// that one peer cannot take (and then lose) a whole sweep's jobs at once.
+  int max_worker_slots = 1024;
 
   /// Slots of the embedded worker: `local`, or for auto the CPU count without `listen`, else 0.
   int local_slots() const;

@@ -114,6 +114,7 @@ std::string format_record(const attempt_record& r) {
   append_json_string(out, r.stderr_text);
   if (r.stdout_truncated) out += ", \"stdout_truncated\": true";
   if (r.stderr_truncated) out += ", \"stderr_truncated\": true";
+  if (!r.uses_try) out += ", \"uses_try\": false";
   if (!r.error.empty()) {
     out += ", \"error\": ";
     append_json_string(out, r.error);
@@ -181,7 +182,11 @@ bool read_record(const boost::json::value& v, results_history& hist) {
     p.last_status = *st;
   }
   if (*st == attempt_status::ok) p.ok = true;
-  if (*st == attempt_status::failed || *st == attempt_status::timeout) ++p.failures;
+  // A failure written with "uses_try": false (the command could not run; the sweep stopped)
+  // leaves the point's budget as it was.
+  const auto* uses_try = obj->if_contains("uses_try");
+  bool counted = !(uses_try && uses_try->is_bool() && !uses_try->get_bool());
+  if ((*st == attempt_status::failed || *st == attempt_status::timeout) && counted) ++p.failures;
   ++hist.records;
   return true;
 }

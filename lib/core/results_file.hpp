@@ -53,6 +53,9 @@ struct attempt_record {
   bool stderr_truncated = false;
   std::string stdout_tail;     ///< last bytes of stdout when truncated: where `output` is looked for
   std::string error;           ///< gridctl's own explanation ("worker lost 3 times"); empty: none
+  /// false: a failure that does not count against the retry budget (written `"uses_try": false`;
+  /// the sweep stopped because its command could not run at all).
+  bool uses_try = true;
 };
 
 /// "2026-11-29T16:01:02.123Z".

@@ -63,7 +63,7 @@ std::optional<task> plan_task_source::next() {
     point_id id = 0;
     resume_decision d = plan_.decide(index, &id);
     if (d.verdict != resume_decision::run) continue;
-    return task{index, id, d.next_attempt, d.tries_left, 0};
+    return task{index, id, d.next_attempt, d.tries_left, 0, {}};
   }
   return std::nullopt;
 }

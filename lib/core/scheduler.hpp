@@ -5,8 +5,10 @@
 //   points ---> [retry queue | task_source] --dispatch--> free slot of a worker (FIFO of slots)
 //   attempt ends:  ok -> done | failed/timeout -> retry while tries are left, else failed
 //   worker silent for 3 heartbeats -> its attempts are `lost` and queued again (same tries);
-//   the 3rd loss of a point makes it `failed`.
+//   the 3rd loss of a point, once it was lost on at least 2 distinct workers, makes it `failed`.
 //   stop() -> no more dispatch; every running attempt is canceled and recorded `canceled`.
+//   An attempt that exits 0 is `ok` whatever was asked of it (a cancel, its worker's shutdown).
+//   The first attempts of a run all exiting 126/127 (the command cannot run) stop the sweep.
 //
 // Pull-based: a job goes only to a free slot; a worker's slots are its hello's slot count.
 // Each attempt is identified by (point, attempt number); an end report for an attempt that is
@@ -39,6 +41,9 @@ struct task {
   int attempt = 1;     ///< attempt number (continues the results file's numbering)
   int tries_left = 1;  ///< attempts left for failed/timeout results, this one included
   int losses = 0;      ///< times this point's worker was lost in this run
+  /// Names of the workers on which it was lost (distinct): losses fail a point only when they
+  /// happened on at least 2 of them, so one bad (or hostile) worker cannot fail points.
+  std::vector<std::string> lost_on;
 };
 
 /// Yields the points to run, lazily and in order (the resume planner behind it skips done ones).
@@ -51,12 +56,23 @@ class task_source {
 /// The master's handle of a connected worker; never reused within a run.
 using worker_id = std::uint64_t;
 
+/// The losses, on distinct workers, that make a point failed; and the silent heartbeats that
+/// make a worker lost (named so that the 3s of the SPEC are not magic numbers).
+inline constexpr int losses_to_fail = 3;
+inline constexpr int min_workers_lost_on = 2;
+inline constexpr int silent_heartbeats_to_lose = 3;
+
 struct scheduler_config {
   std::optional<duration> timeout;  ///< per attempt
   duration heartbeat = std::chrono::seconds(1);
   duration kill_grace = std::chrono::seconds(5);
-  int max_losses = 3;  ///< the loss that makes a point failed
+  int max_losses = losses_to_fail;  ///< the loss that makes a point failed (on at least 2 distinct workers)
+  /// The first attempts of a run that must all end 126/127 (cannot run) to stop the sweep.
+  int unrunnable_stop = 5;
+  /// How long an early 126/127 result may wait for that verdict before it is recorded as usual.
+  duration unrunnable_hold = std::chrono::seconds(10);
 };
+
 
 /// How a worker said an attempt ended.
 struct exit_report {
@@ -83,6 +99,7 @@ struct ended {
   task t;
   attempt_status status = attempt_status::ok;
   std::string error;
+  bool uses_try = true;  ///< false: a failure that does not count against the retry budget
 };
 }  // namespace action
 using scheduler_action = std::variant<action::dispatch, action::cancel, action::ended>;
@@ -91,8 +108,9 @@ class scheduler {
  public:
   scheduler(scheduler_config cfg, std::unique_ptr<task_source> source);
 
-  /// A worker registered with `slots` slots.
-  std::vector<scheduler_action> worker_joined(worker_id w, int slots, steady_time now);
+  /// A worker registered with `slots` slots. `name` tells workers apart for the loss rule
+  /// (empty: the worker id stands for it).
+  std::vector<scheduler_action> worker_joined(worker_id w, int slots, steady_time now, std::string name = {});
   /// A worker said goodbye or was refused: like a loss, without waiting for silence.
   std::vector<scheduler_action> worker_left(worker_id w, steady_time now);
   /// Any message from a worker proves it alive.
@@ -112,6 +130,8 @@ class scheduler {
   /// No attempt is running and none will start.
   bool finished();
   bool stopping() const { return stopping_; }
+  /// Why the scheduler stopped the sweep by itself (empty: it did not).
+  const std::string& stopped_because() const { return stopped_because_; }
   bool knows(worker_id w) const { return workers_.count(w) != 0; }
 
   std::uint64_t points_ok() const { return ok_; }
@@ -141,12 +161,25 @@ class scheduler {
     int busy = 0;
     bool draining = false;  ///< shutting down: its freed slots take no new job
     steady_time last_heard;
+    std::string name;
+  };
+  /// An early 126/127 end waiting for the verdict "the command cannot run" (see unrunnable_stop).
+  struct held_end {
+    worker_id worker;
+    task t;
+    int exit_code;
   };
 
   void fill_slots(std::vector<scheduler_action>& out, steady_time now);
   void end_flight(flight_key key, attempt_status status, std::string error, std::vector<scheduler_action>& out);
   void lose_worker(worker_id w, std::vector<scheduler_action>& out);
   void release_slot(worker_id w);
+  attempt_status classify(const flight& f, const exit_report& r);
+  void hold_unrunnable(held_end h, steady_time now, std::vector<scheduler_action>& out);
+  void finish(worker_id w, const task& t, attempt_status status, std::string error, std::vector<scheduler_action>& out);
+  void dispatch_to_free_slots(std::vector<scheduler_action>& out, steady_time now);
+  void flush_held(std::vector<scheduler_action>& out);
+  void stop_dispatch(steady_time now, std::vector<scheduler_action>& out);
   std::optional<task> next_task();
   void push_deadline(steady_time at, flight_key key);
 
@@ -165,6 +198,11 @@ class scheduler {
   };
   std::priority_queue<deadline_entry, std::vector<deadline_entry>, later> deadlines_;
   steady_time next_silence_check_{};
+  // Early 126/127 ends: checked until the first other end (or the hold runs out).
+  bool checking_unrunnable_ = true;
+  std::vector<held_end> held_;
+  steady_time hold_until_{};
+  std::string stopped_because_;
   std::size_t total_slots_ = 0;
   std::uint64_t ok_ = 0;
   std::uint64_t failed_ = 0;

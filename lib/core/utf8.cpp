@@ -73,3 +73,40 @@ std::size_t utf8_cut(std::string_view s, std::size_t limit) {
 }
 
 }  // namespace gridctl
+
+namespace gridctl {
+
+std::string printable(std::string_view s) {
+  static const char hex[] = "0123456789abcdef";
+  auto escape = [&](std::string& out, unsigned char c) {
+    out += "\\x";
+    out += hex[c >> 4];
+    out += hex[c & 15];
+  };
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t n = valid_char_length(s, i);
+    if (n == 0) {
+      escape(out, c);
+      ++i;
+    } else if (n == 1) {
+      if (c < 0x20 || c == 0x7f) escape(out, c);
+      else if (c == '\\') out += "\\\\";
+      else out += static_cast<char>(c);
+      ++i;
+    } else if (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+      escape(out, c);  // C1 controls (U+0080..U+009F): some terminals act on them
+      escape(out, static_cast<unsigned char>(s[i + 1]));
+      i += 2;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+}  // namespace gridctl

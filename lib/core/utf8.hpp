@@ -15,3 +15,12 @@ std::string repair_utf8(std::string_view bytes);
 std::size_t utf8_cut(std::string_view bytes, std::size_t limit);
 
 }  // namespace gridctl
+
+namespace gridctl {
+
+/// `text` made safe for a terminal or a log: control characters (C0, DEL, C1) and invalid
+/// UTF-8 bytes are written as \xNN, a backslash as \\. For every peer-supplied string (worker
+/// names, reasons) before it is printed: a name must not be able to clear a screen.
+std::string printable(std::string_view text);
+
+}  // namespace gridctl

@@ -60,3 +60,16 @@ void embedded_worker::stop() {
 }
 
 }  // namespace gridctl
+
+namespace gridctl {
+
+void embedded_worker::kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+}
+
+}  // namespace gridctl

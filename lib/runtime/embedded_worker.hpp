@@ -24,6 +24,10 @@ class embedded_worker {
   bool exited();
   /// SIGTERM, then waits for it to exit (it reports its jobs first).
   void stop();
+  /// SIGKILL and reap: for a worker that stopped answering (SIGTERM might never be acted on).
+  void kill();
+  /// Its process id while it runs, else -1.
+  pid_t pid() const { return pid_; }
 
  private:
   std::string endpoint_;

@@ -14,6 +14,8 @@
 #include <unordered_map>
 
 #include "embedded_worker.hpp"
+#include "log_throttle.hpp"
+#include "machine.hpp"
 #include "protocol.hpp"
 #include "scheduler.hpp"
 #include "socket_watcher.hpp"
@@ -45,21 +47,23 @@ struct attempt_output {
 
 struct peer {
   std::string routing_id;
-  std::string name;
+  std::string name;  ///< as the worker sent it; printable() before it reaches a log
   std::uint64_t registration = 0;
 };
 
-class master {
+/// Repeats of alike log lines are summed up this often.
+constexpr auto log_summary_interval = std::chrono::seconds(10);
+/// Times the embedded worker is restarted before the sweep gives up on it.
+constexpr int embedded_worker_restarts = 3;
+
+}  // namespace
+
+class master_loop {
  public:
-  master(const sweep_config& cfg, const master_options& opts, const resume_plan& plan, std::uint64_t to_run,
-         results_writer& writer, std::ostream& log)
+  master_loop(const sweep_config& cfg, const master_options& opts, std::ostream& log)
       : cfg_(cfg),
         opts_(opts),
-        to_run_(to_run),
-        writer_(writer),
         log_(log),
-        sched_(scheduler_config{cfg.timeout, cfg.heartbeat, cfg.kill_grace, 3},
-               std::make_unique<plan_task_source>(plan)),
         socket_(ctx_, zmq::socket_type::router),
         watcher_(io_, socket_, [this](frame_list&& f) { on_frames(std::move(f)); }),
         deadline_timer_(io_),
@@ -77,14 +81,29 @@ class master {
     socket_.set(zmq::sockopt::rcvhwm, 100000);
   }
 
-  sweep_outcome run() {
-    for (const auto& ep : opts_.endpoints) say() << "listening on " << bind(ep) << "\n";
+  /// Binds every --listen endpoint and announces it.
+  void listen() {
+    for (const auto& ep : opts_.endpoints) {
+      std::string where = bind(ep);
+      log_line("listening on " + where);
+    }
+  }
+
+  sweep_outcome run(const resume_plan& plan, std::uint64_t to_run, results_writer& writer) {
+    to_run_ = to_run;
+    writer_ = &writer;
+    scheduler_config sc;
+    sc.timeout = cfg_.timeout;
+    sc.heartbeat = cfg_.heartbeat;
+    sc.kill_grace = cfg_.kill_grace;
+    sched_.emplace(sc, std::make_unique<plan_task_source>(plan));
     if (opts_.local_slots > 0) {
       std::string local = bind("tcp://127.0.0.1:*");  // private: the embedded worker's
       embedded_ = std::make_unique<embedded_worker>(local, opts_.local_slots);
       embedded_->start();
     }
     started_ = clock::now();
+    last_summary_ = started_;
     signals_.async_wait([this](boost::system::error_code ec, int sig) { on_signal(ec, sig); });
     watcher_.start();
     schedule_heartbeat();
@@ -114,7 +133,7 @@ class master {
     if (!d.msg) return note_malformed(d.error);
     if (auto* h = std::get_if<proto::hello>(&*d.msg)) return on_hello(routing_id, *h);
     auto it = by_routing_id_.find(routing_id);
-    if (it != by_routing_id_.end() && !sched_.knows(it->second)) {
+    if (it != by_routing_id_.end() && !sched_->knows(it->second)) {
       forget(it->second);  // the scheduler declared it lost (silent too long): it must start afresh
       it = by_routing_id_.end();
     }
@@ -127,25 +146,45 @@ class master {
     }
     worker_id w = it->second;
     auto now = clock::now();
-    sched_.heard_from(w, now);
+    sched_->heard_from(w, now);
     std::visit([&](auto& m) { handle(w, m, now); }, *d.msg);
   }
 
-  /// The log, ready for a line of ours: on a terminal, the progress line is cleared first.
-  std::ostream& say() {
-    if (tty_) log_ << "\r\033[K";
-    return log_ << "gridctl: ";
+  /// Writes one line of ours to the log: made printable (peer-supplied names and reasons may
+  /// hold control characters), alike lines collapsed (log_throttle), and on a terminal the
+  /// progress line cleared first.
+  void log_line(const std::string& text) {
+    std::string line = printable(text);
+    if (!throttle_.admit(line)) return;
+    write_line(line);
   }
 
-  void note_malformed(const std::string& what) {
-    // Counted and dropped; the first few are shown so that a misconfigured peer is noticed.
-    if (++malformed_ <= 5) say() << "dropped a malformed message: " << what << "\n";
+  void write_line(const std::string& line) {
+    if (tty_) log_ << "\r\033[K";
+    log_ << "gridctl: " << line << "\n";
+  }
+
+  /// "... N more like this: LINE" for the lines the throttle held back.
+  void log_summaries() {
+    for (const auto& line : throttle_.summaries()) write_line(line);
+    last_summary_ = clock::now();
+  }
+
+  void note_malformed(const std::string& what) { log_line("dropped a malformed message: " + what); }
+
+  /// The most slots a worker may claim: [workers] max_slots, or the embedded worker's own.
+  int slot_bound() const { return std::max(cfg_.max_worker_slots, opts_.local_slots); }
+
+  /// Whether a routing id is our embedded worker's (the worker's id is NAME/PID/RANDOM).
+  bool is_embedded(const std::string& routing_id) const {
+    return embedded_ && embedded_->pid() > 0 &&
+           routing_id.rfind(host_name() + "/" + std::to_string(embedded_->pid()) + "/", 0) == 0;
   }
 
   void on_hello(const std::string& routing_id, const proto::hello& h) {
     if (h.version != proto::version) {
-      say() << "refused a worker speaking protocol " << h.version << " (this master speaks "
-           << proto::version << "): run the same gridctl version on master and workers\n";
+      log_line("refused a worker speaking protocol " + std::to_string(h.version) + " (this master speaks " +
+               std::to_string(proto::version) + "): run the same gridctl version on master and workers");
       send_to(routing_id, proto::refuse{"the master speaks gridctl protocol " + std::to_string(proto::version) +
                                         ", this worker " + std::to_string(h.version) +
                                         ": run the same gridctl version on master and workers"});
@@ -159,10 +198,21 @@ class master {
         return;
       }
       // A new registration (it thought we were gone and dropped its jobs): its old attempts are stale.
-      run_actions(sched_.worker_left(it->second, now));
+      run_actions(sched_->worker_left(it->second, now));
       forget(it->second);
     }
-    if (sched_.stopping()) {
+    if (h.slots < 1 || h.slots > slot_bound()) {
+      // One peer must not take a whole sweep's jobs (and lose them all when it leaves).
+      std::string limit = std::to_string(slot_bound());
+      log_line("refused worker " + h.name + ": it claims " + std::to_string(h.slots) +
+               " slots, more than max_slots (" + limit + ")");
+      send_to(routing_id, proto::refuse{"this worker claims " + std::to_string(h.slots) +
+                                        " slots; the master accepts 1 to " + limit +
+                                        " per worker ([workers] max_slots): start it with --slots " + limit +
+                                        " or less, or raise max_slots"});
+      return;
+    }
+    if (sched_->stopping()) {
       send_to(routing_id, proto::shutdown{"end"});
       return;
     }
@@ -170,12 +220,13 @@ class master {
     peers_[w] = peer{routing_id, h.name, h.registration};
     by_routing_id_[routing_id] = w;
     send_to(routing_id, proto::welcome{proto::version, cfg_.heartbeat.count()});
-    say() << "worker " << h.name << " joined (" << h.slots << " slots)\n";
-    run_actions(sched_.worker_joined(w, h.slots, now));
+    if (is_embedded(routing_id)) embedded_peer_ = w;
+    log_line("worker " + h.name + " joined (" + std::to_string(h.slots) + " slots)");
+    run_actions(sched_->worker_joined(w, h.slots, now, h.name));
   }
 
   void handle(worker_id w, proto::output& o, clock::time_point) {
-    if (!sched_.is_running(w, o.point, o.attempt)) return;  // late output of a stale attempt
+    if (!sched_->is_running(w, o.point, o.attempt)) return;  // late output of a stale attempt
     attempt_output& buf = outputs_[{o.point, o.attempt}];
     std::string& text = o.stream == 1 ? buf.out : buf.err;
     bool& cut = o.stream == 1 ? buf.out_cut : buf.err_cut;
@@ -186,14 +237,14 @@ class master {
   }
 
   void handle(worker_id w, proto::done& d, clock::time_point now) {
-    if (!sched_.is_running(w, d.point, d.attempt)) return;
+    if (!sched_->is_running(w, d.point, d.attempt)) return;
     outputs_[{d.point, d.attempt}].done = d;
-    run_actions(sched_.attempt_ended(w, d.point, d.attempt, exit_report{d.exit_code, d.signal, d.worker_exiting}, now));
+    run_actions(sched_->attempt_ended(w, d.point, d.attempt, exit_report{d.exit_code, d.signal, d.worker_exiting}, now));
   }
 
   void handle(worker_id w, proto::shutdown&, clock::time_point now) {
     // A worker's goodbye: its attempts (if any) go elsewhere right away.
-    run_actions(sched_.worker_left(w, now));
+    run_actions(sched_->worker_left(w, now));
     forget(w);
   }
 
@@ -227,6 +278,10 @@ class master {
         if (auto* e = std::get_if<action::ended>(&a)) record(*e);
       actions = std::move(more);
     }
+    if (!sched_->stopped_because().empty() && outcome_.stopped_because.empty()) {
+      outcome_.stopped_because = sched_->stopped_because();
+      log_line("stopping: " + outcome_.stopped_because);
+    }
     reschedule_deadline();
     check_finished();
   }
@@ -246,7 +301,7 @@ class master {
     buf.dispatched_wall = std::chrono::system_clock::now();
     if (!send_to_worker(d.worker, j)) {
       auto now = clock::now();
-      for (auto& a : sched_.worker_left(d.worker, now)) more.push_back(std::move(a));
+      for (auto& a : sched_->worker_left(d.worker, now)) more.push_back(std::move(a));
       forget(d.worker);
     }
   }
@@ -294,28 +349,29 @@ class master {
     r.stdout_text = std::move(buf.out);
     r.stderr_text = std::move(buf.err);
     r.error = e.error;
+    r.uses_try = e.uses_try;
     try {
-      writer_.append(r);
+      writer_->append(r);
     } catch (const std::exception& ex) {
       fatal_ = ex.what();
       stop_now();
       return;
     }
     if (e.status == attempt_status::lost || (e.status == attempt_status::failed && !e.error.empty()))
-      say() << "point " << format_point_id(e.t.id) << " attempt " << e.t.attempt
-           << " on " << r.worker << ": " << to_string(e.status) << " (" << e.error << ")\n";
+      log_line("point " + format_point_id(e.t.id) + " attempt " + std::to_string(e.t.attempt) + " on " + r.worker +
+               ": " + std::string(to_string(e.status)) + " (" + e.error + ")");
   }
 
   // ---- timers and signals ----------------------------------------------------------------
   void reschedule_deadline() {
-    steady_time next = sched_.next_deadline();
+    steady_time next = sched_->next_deadline();
     if (next == steady_time::max() || next == armed_deadline_) return;
     armed_deadline_ = next;
     deadline_timer_.expires_at(next);
     deadline_timer_.async_wait([this](boost::system::error_code ec) {
       if (ec) return;
       armed_deadline_ = {};
-      run_actions(sched_.tick(clock::now()));
+      run_actions(sched_->tick(clock::now()));
     });
   }
 
@@ -325,27 +381,38 @@ class master {
       if (ec || done_) return;
       for (const auto& [w, p] : peers_) send_to(p.routing_id, proto::heartbeat{});
       watcher_.poll();
-      if (embedded_ && embedded_->exited() && !sched_.stopping()) restart_embedded_worker();
+      check_embedded_worker();
       if (done_) return;
-      run_actions(sched_.tick(clock::now()));
+      if (clock::now() - last_summary_ >= log_summary_interval) log_summaries();
+      run_actions(sched_->tick(clock::now()));
       schedule_heartbeat();
     });
   }
 
-  /// The embedded worker died (its jobs come back as lost). Start it again, a few times: a
-  /// worker that keeps dying would otherwise leave a local sweep waiting for ever.
-  void restart_embedded_worker() {
-    if (++embedded_restarts_ > 3) {
+  /// The embedded worker died (its jobs come back as lost), or it is alive but the scheduler
+  /// lost it (silent for 3 heartbeats: stopped, or its connection dropped). Kill it in the
+  /// latter case, and start it again, a few times: a worker that keeps dying would otherwise
+  /// leave a local sweep waiting for ever.
+  void check_embedded_worker() {
+    if (!embedded_ || sched_->stopping()) return;
+    if (embedded_peer_ != 0 && !sched_->knows(embedded_peer_) && !embedded_->exited()) {
+      log_line("the embedded worker stopped answering; killing it");
+      embedded_->kill();
+    }
+    if (!embedded_->exited()) return;
+    embedded_peer_ = 0;
+    if (++embedded_restarts_ > embedded_worker_restarts) {
       embedded_.reset();
       if (opts_.endpoints.empty()) {
-        fatal_ = "the embedded worker exited 4 times (see its messages above)";
+        fatal_ = "the embedded worker exited " + std::to_string(embedded_restarts_) + " times (see its messages above)";
         stop_now();
         return;
       }
-      say() << "the embedded worker exited 4 times; going on with remote workers only\n";
+      log_line("the embedded worker exited " + std::to_string(embedded_restarts_) +
+               " times; going on with remote workers only");
       return;
     }
-    say() << "the embedded worker exited; starting it again\n";
+    log_line("the embedded worker exited; starting it again");
     embedded_->start();
   }
 
@@ -355,7 +422,7 @@ class master {
     sync_timer_.async_wait([this](boost::system::error_code ec) {
       if (ec || done_) return;
       try {
-        writer_.sync();
+        writer_->sync();
       } catch (const std::exception& ex) {
         fatal_ = ex.what();
         stop_now();
@@ -376,48 +443,48 @@ class master {
 
   void print_progress(bool final_line) {
     double elapsed = std::chrono::duration<double>(clock::now() - started_).count();
-    std::uint64_t finished = sched_.points_ok() + sched_.points_failed();
+    std::uint64_t finished = sched_->points_ok() + sched_->points_failed();
     char line[256];
     int n = std::snprintf(line, sizeof line, "[%llu/%llu] %.0f%%  ok %llu  failed %llu  running %llu  %zu worker%s, %zu slots  %.0fs",
                           static_cast<unsigned long long>(finished), static_cast<unsigned long long>(to_run_),
                           to_run_ ? 100.0 * static_cast<double>(finished) / static_cast<double>(to_run_) : 100.0,
-                          static_cast<unsigned long long>(sched_.points_ok()),
-                          static_cast<unsigned long long>(sched_.points_failed()),
-                          static_cast<unsigned long long>(sched_.running()), sched_.workers(),
-                          sched_.workers() == 1 ? "" : "s", sched_.slots(), elapsed);
+                          static_cast<unsigned long long>(sched_->points_ok()),
+                          static_cast<unsigned long long>(sched_->points_failed()),
+                          static_cast<unsigned long long>(sched_->running()), sched_->workers(),
+                          sched_->workers() == 1 ? "" : "s", sched_->slots(), elapsed);
     // A rough estimate from the rate so far; shown once a few points have ended.
     if (finished >= 3 && finished < to_run_ && n > 0 && static_cast<std::size_t>(n) < sizeof line) {
       double left = elapsed / static_cast<double>(finished) * static_cast<double>(to_run_ - finished);
       std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n), ", ~%.0fs left", left);
     }
     if (tty_) log_ << "\r\033[K" << line << (final_line ? "\n" : "") << std::flush;
-    else if (!final_line) say() << line << "\n";
+    else if (!final_line) write_line(line);
   }
 
   void on_signal(boost::system::error_code ec, int sig) {
     if (ec) return;
-    if (sched_.stopping()) {
-      say() << "second interrupt: recording running attempts as canceled now\n";
+    if (sched_->stopping()) {
+      log_line("second interrupt: recording running attempts as canceled now");
       stop_now();
       return;
     }
-    say() << (sig == SIGINT ? "interrupted" : "terminated")
-         << ": canceling running jobs (again to stop at once)\n";
+    log_line(std::string(sig == SIGINT ? "interrupted" : "terminated") +
+             ": canceling running jobs (again to stop at once)");
     outcome_.interrupted = true;
     signals_.async_wait([this](boost::system::error_code e, int s) { on_signal(e, s); });
-    run_actions(sched_.stop(clock::now()));
+    run_actions(sched_->stop(clock::now()));
   }
 
   /// Ends the run now: every running attempt is recorded canceled without waiting for workers.
   void stop_now() {
     outcome_.interrupted = true;
-    if (!sched_.stopping()) run_actions(sched_.stop(clock::now()));
+    if (!sched_->stopping()) run_actions(sched_->stop(clock::now()));
     // Losing every worker ends their attempts as canceled (they are being stopped).
     std::vector<worker_id> ids;
     for (const auto& [w, p] : peers_) ids.push_back(w);
     for (worker_id w : ids) {
       send_to_worker(w, proto::shutdown{"end"});
-      auto actions = sched_.worker_left(w, clock::now());
+      auto actions = sched_->worker_left(w, clock::now());
       forget(w);
       run_actions(std::move(actions));
     }
@@ -425,17 +492,18 @@ class master {
   }
 
   void check_finished() {
-    if (done_ || !sched_.finished()) return;
+    if (done_ || !sched_->finished()) return;
     done_ = true;
     for (const auto& [w, p] : peers_) send_to(p.routing_id, proto::shutdown{"end"});
+    log_summaries();
     print_progress(true);
     deadline_timer_.cancel();
     heartbeat_timer_.cancel();
     sync_timer_.cancel();
     progress_timer_.cancel();
     signals_.cancel();
-    outcome_.ok = sched_.points_ok();
-    outcome_.failed = sched_.points_failed();
+    outcome_.ok = sched_->points_ok();
+    outcome_.failed = sched_->points_failed();
     // Let the shutdown messages leave before the loop ends (linger covers the rest).
     watcher_.stop();
     io_.stop();
@@ -445,18 +513,21 @@ class master {
 
   const sweep_config& cfg_;
   const master_options& opts_;
-  std::uint64_t to_run_;
-  results_writer& writer_;
+  std::uint64_t to_run_ = 0;
+  results_writer* writer_ = nullptr;
   std::ostream& log_;
   boost::asio::io_context io_;
-  scheduler sched_;
+  std::optional<scheduler> sched_;  ///< made by run(), from the plan
   zmq::context_t ctx_;
   zmq::socket_t socket_;
   socket_watcher watcher_;
   boost::asio::steady_timer deadline_timer_, heartbeat_timer_, sync_timer_, progress_timer_;
   boost::asio::signal_set signals_;
   bool tty_;
+  log_throttle throttle_;
+  clock::time_point last_summary_;
   std::unique_ptr<embedded_worker> embedded_;
+  worker_id embedded_peer_ = 0;  ///< the embedded worker's registration, 0 while none
   int embedded_restarts_ = 0;
   std::unordered_map<std::string, worker_id> by_routing_id_;
   std::unordered_map<worker_id, peer> peers_;
@@ -465,18 +536,17 @@ class master {
   worker_id next_worker_id_ = 1;
   steady_time armed_deadline_{};
   clock::time_point started_;
-  std::uint64_t malformed_ = 0;
   bool done_ = false;
   std::string fatal_;
   sweep_outcome outcome_;
 };
 
-}  // namespace
-
-sweep_outcome run_master(const sweep_config& cfg, const master_options& opts, const resume_plan& plan,
-                         std::uint64_t to_run, results_writer& writer, std::ostream& log) {
-  master m(cfg, opts, plan, to_run, writer, log);
-  return m.run();
+master::master(const sweep_config& cfg, const master_options& opts, std::ostream& log)
+    : loop_(std::make_unique<master_loop>(cfg, opts, log)) {}
+master::~master() = default;
+void master::listen() { loop_->listen(); }
+sweep_outcome master::run(const resume_plan& plan, std::uint64_t to_run, results_writer& writer) {
+  return loop_->run(plan, to_run, writer);
 }
 
 }  // namespace gridctl

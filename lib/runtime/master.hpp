@@ -27,12 +27,28 @@ struct sweep_outcome {
   bool interrupted = false;
   std::uint64_t ok = 0;      ///< points that ended ok in this run
   std::uint64_t failed = 0;  ///< points that failed for good in this run
+  std::string stopped_because;  ///< set when gridctl stopped the sweep by itself (the command cannot run)
 };
 
-/// Runs the sweep until every point to run has ended, or until interrupted. Throws
-/// std::runtime_error for runtime failures (cannot bind, cannot write results).
-sweep_outcome run_master(const sweep_config& cfg, const master_options& opts, const resume_plan& plan,
-                         std::uint64_t to_run, results_writer& writer, std::ostream& log);
+class master_loop;
+
+/// The sweep's master. listen() binds every endpoint before anything else changes (so that a
+/// port in use costs nothing, e.g. no `--fresh` rename); run() then runs the sweep until every
+/// point to run has ended, or until interrupted. Both throw std::runtime_error for runtime
+/// failures (cannot bind, cannot write results).
+class master {
+ public:
+  master(const sweep_config& cfg, const master_options& opts, std::ostream& log);
+  ~master();
+  master(const master&) = delete;
+  master& operator=(const master&) = delete;
+
+  void listen();
+  sweep_outcome run(const resume_plan& plan, std::uint64_t to_run, results_writer& writer);
+
+ private:
+  std::unique_ptr<master_loop> loop_;
+};
 
 /// Raises the soft open-files limit to the hard limit (a ROUTER needs a descriptor per peer).
 void raise_open_files_limit();
