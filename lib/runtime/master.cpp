@@ -357,7 +357,9 @@ class master_loop {
       stop_now();
       return;
     }
-    if (e.status == attempt_status::lost || (e.status == attempt_status::failed && !e.error.empty()))
+    // Losses and gridctl's own failures are told (the job's own failures are in its record);
+    // failures that used no try are summed up by the "stopping" line instead.
+    if (e.status == attempt_status::lost || (e.status == attempt_status::failed && !e.error.empty() && e.uses_try))
       log_line("point " + format_point_id(e.t.id) + " attempt " + std::to_string(e.t.attempt) + " on " + r.worker +
                ": " + std::string(to_string(e.status)) + " (" + e.error + ")");
   }

@@ -21,6 +21,7 @@
 
 #include "results_file.hpp"
 #include "utf8.hpp"
+#include "resume.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -328,6 +329,30 @@ BOOST_AUTO_TEST_CASE(duration_is_rounded_to_milliseconds) {
 }
 
 // ---- writing and reading back -------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(a_failure_that_used_no_try_leaves_the_point_runnable, dir_fixture) {
+  // The sweep stopped because its command could not run: those failures must not make the
+  // point "failed for good" for the next run (issue 6).
+  const point_id a = 0xa;
+  {
+    auto w = results_writer::create(file, test_header());
+    attempt_record r = make_record(a, 1, attempt_status::failed);
+    r.exit_code = 127;
+    r.uses_try = false;
+    r.error = "the command could not run";
+    w.append(r);
+  }
+  std::string text = slurp(file);
+  BOOST_TEST(text.find("\"uses_try\": false") != std::string::npos);
+  auto hist = read_results(file);
+  BOOST_TEST_REQUIRE(hist.ok());
+  const auto& pa = hist->points.at(a);
+  BOOST_TEST(pa.failures == 0);
+  BOOST_TEST(pa.last_attempt == 1);
+  auto d = decide_resume(&pa, 0, false);
+  BOOST_TEST((d.verdict == resume_decision::run));
+  BOOST_TEST(d.next_attempt == 2);
+}
 
 BOOST_FIXTURE_TEST_CASE(round_trip_builds_the_per_point_history, dir_fixture) {
   const point_id a = 0xa, b = 0xb, c = 0xc, d = 0xd;
