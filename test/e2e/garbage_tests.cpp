@@ -22,44 +22,6 @@ namespace json = boost::json;
 
 namespace {
 
-using frames = std::vector<std::string>;
-
-void send_frames(zmq::socket_t& s, const frames& f) {
-  for (std::size_t i = 0; i < f.size(); ++i) {
-    auto sent = s.send(zmq::buffer(f[i]), i + 1 < f.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
-    BOOST_REQUIRE(sent.has_value());
-  }
-}
-
-/// The next message, or nullopt after `limit`.
-std::optional<frames> receive(zmq::socket_t& s, std::chrono::milliseconds limit) {
-  auto end = clock_type::now() + limit;
-  while (clock_type::now() < end) {
-    zmq::message_t m;
-    if (!s.recv(m, zmq::recv_flags::none)) continue;  // rcvtimeo expired
-    frames f{m.to_string()};
-    while (m.more()) {
-      auto got = s.recv(m, zmq::recv_flags::none);
-      BOOST_REQUIRE(got.has_value());
-      f.push_back(m.to_string());
-    }
-    return f;
-  }
-  return std::nullopt;
-}
-
-/// Waits for a message whose first frame is `type`, dropping others (heartbeats...).
-std::optional<frames> receive_type(zmq::socket_t& s, const std::string& type, std::chrono::milliseconds limit) {
-  auto end = clock_type::now() + limit;
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - clock_type::now());
-    if (left.count() <= 0) return std::nullopt;
-    auto f = receive(s, left);
-    if (!f) return std::nullopt;
-    if (!f->empty() && f->front() == type) return f;
-  }
-}
-
 std::string random_bytes(std::mt19937& rng, std::size_t n) {
   std::string s(n, '\0');
   for (auto& c : s) c = static_cast<char>(rng() & 0xff);
@@ -93,14 +55,6 @@ void raw_write(int port, const std::string& bytes) {
   }
 }
 
-zmq::socket_t dealer(zmq::context_t& ctx, const std::string& endpoint) {
-  zmq::socket_t s(ctx, zmq::socket_type::dealer);
-  s.set(zmq::sockopt::linger, 0);
-  s.set(zmq::sockopt::rcvtimeo, 100);
-  s.connect(endpoint);
-  return s;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(garbage)
@@ -109,7 +63,9 @@ BOOST_AUTO_TEST_CASE(garbage_on_the_port_does_not_disturb_the_sweep) {
   sandbox sb;
   auto cfg = sb.write_file("garbage.ini", ini()
                                               .section("sweep")
-                                              .set("command", "sleep 0.3; echo {x}")
+                                              // Held until the garbage is sent: the sweep
+                                              // cannot end before, whatever the machine's speed.
+                                              .set("command", "while [ ! -e go ]; do sleep 0.05; done; echo {x}")
                                               .section("params")
                                               .set("x", "range(20)")
                                               .section("workers")
@@ -124,7 +80,9 @@ BOOST_AUTO_TEST_CASE(garbage_on_the_port_does_not_disturb_the_sweep) {
   // (c) A peer that registers properly, takes a job, talks nonsense about it, streams some
   // output (not UTF-8), and vanishes without a word: the job is lost and runs elsewhere.
   {
-    zmq::socket_t fake = dealer(ctx, endpoint);
+    // Linger: what it queued still leaves after the socket is closed, before the master can
+    // notice its silence (3 heartbeats).
+    zmq::socket_t fake = dealer(ctx, endpoint, 5000ms);
     send_frames(fake, {"hello", "1", "fake", "1", "0"});
     BOOST_REQUIRE_MESSAGE(receive_type(fake, "welcome", 5000ms), "no welcome for a proper hello");
     auto job = receive_type(fake, "job", 5000ms);
@@ -140,7 +98,6 @@ BOOST_AUTO_TEST_CASE(garbage_on_the_port_does_not_disturb_the_sweep) {
     send_frames(fake, {"job", point, attempt, "true", "/", "", "0", "0"});
     send_frames(fake, {"done", "0000000000000000", "1", "0", "", "0", "0", "0", "0", "", "0"});  // not its job
     send_frames(fake, {"output", point, attempt, "1", "started \xff\xfe\xc0 bad utf8\n"});
-    std::this_thread::sleep_for(100ms);  // let it leave before the socket closes (linger 0)
   }
 
   // (a) Raw bytes on plain TCP connections.
@@ -173,7 +130,9 @@ BOOST_AUTO_TEST_CASE(garbage_on_the_port_does_not_disturb_the_sweep) {
       BOOST_TEST(!refuse->back().empty());
     }
   }
-  BOOST_WARN_MESSAGE(!sb.wait(master, 0s).has_value(), "the sweep ended before all the garbage was sent");
+  // The jobs wait for `go`: a master that is gone now was killed by the garbage.
+  BOOST_REQUIRE_MESSAGE(!sb.wait(master, 0s).has_value(), "the master ended while it received garbage");
+  sb.write_file("go", "");
 
   auto st = sb.wait(master, 60s);
   BOOST_REQUIRE_MESSAGE(st, "the sweep did not end within 60 s");

@@ -248,6 +248,72 @@ bool wait_until(const std::function<bool()>& cond, clock_type::duration limit) {
   }
 }
 
+bool wait_quiet(pid_t pid, clock_type::duration limit) {
+  const fs::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  auto asleep = [&] {
+    std::error_code ec;
+    bool any = false;
+    for (const auto& t : fs::directory_iterator(tasks, ec)) {
+      auto f = stat_fields(static_cast<pid_t>(std::stol(t.path().filename().string())));
+      if (!f) continue;  // a thread that just ended
+      if ((*f)[0] != "S") return false;
+      any = true;
+    }
+    return any && !ec;
+  };
+  int in_a_row = 0;
+  return wait_until(
+      [&] {
+        in_a_row = alive(pid) && asleep() ? in_a_row + 1 : 0;
+        return in_a_row >= 2;
+      },
+      limit);
+}
+
+// ---- ZeroMQ peer -------------------------------------------------------------------------
+
+zmq::socket_t dealer(zmq::context_t& ctx, const std::string& endpoint, std::chrono::milliseconds linger) {
+  zmq::socket_t s(ctx, zmq::socket_type::dealer);
+  s.set(zmq::sockopt::linger, static_cast<int>(linger.count()));
+  s.set(zmq::sockopt::rcvtimeo, 100);
+  s.connect(endpoint);
+  return s;
+}
+
+void send_frames(zmq::socket_t& s, const frames& f) {
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    auto sent = s.send(zmq::buffer(f[i]), i + 1 < f.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
+    BOOST_REQUIRE(sent.has_value());
+  }
+}
+
+std::optional<frames> receive(zmq::socket_t& s, std::chrono::milliseconds limit) {
+  auto end = clock_type::now() + limit;
+  while (clock_type::now() < end) {
+    zmq::message_t m;
+    if (!s.recv(m, zmq::recv_flags::none)) continue;  // rcvtimeo expired
+    frames f{m.to_string()};
+    while (m.more()) {
+      auto got = s.recv(m, zmq::recv_flags::none);
+      BOOST_REQUIRE(got.has_value());
+      f.push_back(m.to_string());
+    }
+    return f;
+  }
+  return std::nullopt;
+}
+
+std::optional<frames> receive_type(zmq::socket_t& s, const std::string& type, std::chrono::milliseconds limit) {
+  auto end = clock_type::now() + limit;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - clock_type::now());
+    if (left.count() <= 0) return std::nullopt;
+    auto f = receive(s, left);
+    if (!f) return std::nullopt;
+    if (!f->empty() && f->front() == type) return f;
+  }
+}
+
 // ---- sandbox -----------------------------------------------------------------------------
 
 sandbox::sandbox() {

@@ -21,6 +21,7 @@
 #include <string>
 #include <utility>
 #include <vector>
+#include <zmq.hpp>
 
 namespace e2e {
 
@@ -93,6 +94,26 @@ std::optional<double> cpu_seconds(pid_t pid);
 
 /// Polls `cond` every 20 ms until it holds or `limit` passes; returns whether it held.
 bool wait_until(const std::function<bool()>& cond, clock_type::duration limit);
+/// Waits until every thread of the process is asleep at two polls in a row (20 ms apart): it
+/// has handled what woke it — e.g. a worker has sent on the output its jobs printed — so that a
+/// test can kill it knowing what it had passed on. False after `limit`, or if it is gone.
+bool wait_quiet(pid_t pid, clock_type::duration limit);
+
+// ---- a ZeroMQ peer of the master, speaking (or abusing) lib/core/protocol.hpp ------------
+
+/// A ZeroMQ message, frame by frame.
+using frames = std::vector<std::string>;
+/// A DEALER (what a worker uses) connected to `endpoint`; receives time out after 100 ms.
+/// `linger` is how long a closed socket still sends what it queued (0: drop it).
+zmq::socket_t dealer(zmq::context_t& ctx, const std::string& endpoint,
+                     std::chrono::milliseconds linger = std::chrono::milliseconds(0));
+/// Sends one multipart message; fails the test when it cannot be queued.
+void send_frames(zmq::socket_t& s, const frames& f);
+/// The next message, or nullopt after `limit`.
+std::optional<frames> receive(zmq::socket_t& s, std::chrono::milliseconds limit);
+/// The next message whose first frame is `type`, dropping the others (heartbeats, ...), or
+/// nullopt after `limit`.
+std::optional<frames> receive_type(zmq::socket_t& s, const std::string& type, std::chrono::milliseconds limit);
 
 /// The status a process ended with, shell-style: the exit code, or 128 + the signal number.
 using exit_status = int;

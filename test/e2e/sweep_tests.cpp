@@ -28,7 +28,9 @@ BOOST_AUTO_TEST_CASE(example_grid_on_the_embedded_worker) {
                                             .set("p", "logspace(-6, 5, 12)")
                                             .set("q", "logspace(-6, 5, 12)")
                                             .text());
+  auto t0 = clock_type::now();
   BOOST_TEST(sb.run_gridctl("sweep", {"sweep", cfg.string(), "--local", "2"}, 90s) == 0);
+  const double wall_s = std::chrono::duration<double>(clock_type::now() - t0).count();
 
   results r = read_results(sb.path("think.jsonl"));  // default: <stem>.jsonl beside the config
   BOOST_TEST(!r.torn);
@@ -55,7 +57,9 @@ BOOST_AUTO_TEST_CASE(example_grid_on_the_embedded_worker) {
     BOOST_TEST(rec.at("signal").is_null());
     BOOST_TEST(!str(rec, "worker").empty());
     BOOST_TEST(str(rec, "stderr") == "");
-    BOOST_TEST(number(rec.at("duration_s")) >= 0.0);
+    // No attempt can take longer than the whole sweep (a wrong unit, ms for s, would).
+    const double d = number(rec.at("duration_s"));
+    BOOST_TEST((d >= 0.0 && d <= wall_s), "duration_s " << d << " of a sweep that took " << wall_s << " s");
     const json::object& params = rec.at("params").as_object();
     BOOST_REQUIRE_EQUAL(params.size(), 2u);
     double p = number(params.at("p")), q = number(params.at("q"));
@@ -104,7 +108,12 @@ BOOST_AUTO_TEST_CASE(three_remote_workers_share_a_sweep) {
   BOOST_TEST(count_status(r.records, "ok") == 30u);
   BOOST_TEST(by_point(r.records).size() == 30u);
   std::set<std::string> names;
-  for (const auto& rec : r.records) names.insert(str(rec, "worker"));
+  for (const auto& rec : r.records) {
+    names.insert(str(rec, "worker"));
+    // Each job sleeps 0.1 s (think's third argument).
+    const double d = number(rec.at("duration_s"));
+    BOOST_TEST((d >= 0.1 && d < 5.0), "duration_s " << d << " of a job that sleeps 0.1 s");
+  }
   for (const auto& n : names) BOOST_TEST((n == "w1" || n == "w2" || n == "w3"), "worker " << n);
   BOOST_TEST(names.size() >= 2u, "only " << names.size() << " worker(s) got jobs");
 }

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdint>
+#include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -36,6 +38,20 @@ std::optional<std::uint64_t> peak_rss(pid_t pid) {
 /// Processes started by this test (the sandbox makes us the subreaper of their orphans too)
 /// whose command line starts with `prefix`: not those of another test run at the same time.
 std::vector<pid_t> ours(const std::string& prefix) { return pids_starting_with(prefix, ::getpid()); }
+
+/// The wall clock as a results file's header writes "created" (UTC, milliseconds): two such
+/// strings compare as the times they name.
+std::string utc_now() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  char buf[80];  // room for any int the compiler can imagine in each field
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
 
 /// Whether `text` contains `needle`.
 bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
@@ -108,7 +124,7 @@ BOOST_AUTO_TEST_CASE(a_persistent_worker_survives_a_master_sigkill) {
   BOOST_REQUIRE_MESSAGE(wait_until([&] { return pids_starting_with(stale, worker).size() >= 2; }, 20s),
                         "the worker does not run two long jobs");
   BOOST_TEST(count_records(file) == 2u);
-  std::this_thread::sleep_for(100ms);
+  BOOST_REQUIRE_MESSAGE(wait_quiet(master, 5s), "the master stays busy");  // it has handled what it got
   sb.signal_group(master, SIGKILL);
   BOOST_REQUIRE(sb.wait(master, 5s).has_value());
 
@@ -157,7 +173,9 @@ BOOST_AUTO_TEST_CASE(a_worker_declared_lost_while_stopped_rejoins_and_serves_aga
   BOOST_REQUIRE_MESSAGE(wait_until([&] { return pids_starting_with(marker, a).size() >= 2; }, 20s),
                         "a does not run two jobs");
   ::kill(a, SIGSTOP);
-  std::this_thread::sleep_for(1500ms);
+  // Stopped for longer than 3 heartbeats: the master declares it lost and records its attempts.
+  BOOST_TEST(wait_until([&] { return count_status(read_results(file).records, "lost") >= 2; }, 10s),
+             "the master did not declare the stopped worker lost within 10 s");
   ::kill(a, SIGCONT);
 
   auto st = sb.wait(master, 60s);
@@ -197,7 +215,8 @@ BOOST_AUTO_TEST_CASE(a_worker_sigtermed_mid_sweep_hands_its_jobs_back) {
   BOOST_REQUIRE_MESSAGE(wait_until([&] { return pids_starting_with(marker, w1).size() >= 2; }, 20s),
                         "w1 does not run two jobs");
   std::vector<pid_t> w1_jobs = pids_starting_with(marker, w1);
-  std::this_thread::sleep_for(300ms);  // "started" has reached the master
+  // The jobs printed "started" before their sleep; once w1 is idle it has sent that on.
+  BOOST_REQUIRE_MESSAGE(wait_quiet(w1, 5s), "w1 stays busy");
   auto t0 = clock_type::now();
   sb.signal(w1, SIGTERM);
   auto w1_status = sb.wait(w1, 3s);
@@ -346,7 +365,8 @@ BOOST_AUTO_TEST_CASE(fresh_keeps_the_old_file) {
   BOOST_TEST(sb.run_gridctl("sweep1", {"sweep", cfg.string(), "--local", "1"}, 30s) == 0);
   const std::string first = sb.read_file(file);
   BOOST_REQUIRE_EQUAL(count_records(file), 2u);
-  std::this_thread::sleep_for(20ms);  // a later "created" in the new header
+  const std::string first_created = str(read_results(file).header, "created");
+  BOOST_REQUIRE(wait_until([&] { return utc_now() > first_created; }, 1s));  // a later "created" in the new header
 
   BOOST_TEST(sb.run_gridctl("sweep2", {"sweep", cfg.string(), "--local", "1", "--fresh"}, 30s) == 0);
   BOOST_REQUIRE(fs::exists(backup1));
