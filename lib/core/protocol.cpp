@@ -89,7 +89,7 @@ frames encode(const message& m) {
               d.exit_code ? num(*d.exit_code) : "", d.signal ? num(*d.signal) : "",
               num(d.started_ms), num(d.duration_us), std::to_string(d.stdout_dropped),
               std::to_string(d.stderr_dropped), d.stdout_tail,
-              d.worker_exiting ? "1" : "0"};
+              d.worker_exiting ? "1" : "0", d.error};
     }
     frames operator()(const cancel& c) const { return {"cancel", format_point_id(c.point), num(c.attempt)}; }
     frames operator()(const heartbeat&) const { return {"heartbeat"}; }
@@ -162,6 +162,7 @@ decoded decode(const frames& f) {
     d.stderr_dropped = r.unsigned_integer("stderr dropped");
     d.stdout_tail = r.str("stdout tail");
     d.worker_exiting = r.integer("worker exiting", 0, 1) == 1;
+    d.error = r.str("error");
     m = std::move(d);
   } else if (type == "cancel") {
     cancel c;

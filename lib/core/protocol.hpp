@@ -8,7 +8,7 @@
 //     <--------------------------------- welcome(version, heartbeat_ms)
 //     <--------------------------------- job(point, attempt, command, workdir, env, limits)
 //     output(point, attempt, stream, bytes) -->      streamed as the job prints
-//     done(point, attempt, exit, signal, ...) ->      the attempt ended; its slot is free again
+//     done(point, attempt, exit, signal, ..., error) -> the attempt ended; its slot is free again
 //     <--------------------------------- cancel(point, attempt)   timeout or sweep interrupted
 //     heartbeat <------------------------------> heartbeat   (any message counts as one)
 //     <--------------------------------- shutdown   the sweep is over
@@ -75,6 +75,9 @@ struct done {
   std::uint64_t stderr_dropped = 0;
   std::string stdout_tail;  ///< last bytes of stdout when some were dropped (for `output`)
   bool worker_exiting = false;  ///< killed because the worker is shutting down, not the job's fault
+  /// The worker's own note on how the attempt ended (the record's `error`), e.g. that a process
+  /// the job left behind held its output open and was killed; empty: none.
+  std::string error;
 };
 struct cancel {
   point_id point = 0;

@@ -2,6 +2,7 @@
 #include "job_process.hpp"
 
 #include "machine.hpp"
+#include "process_tree.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
@@ -24,6 +25,14 @@ namespace gridctl {
 namespace bp = boost::process;
 
 namespace {
+
+/// While the job's process group still has a process, what holds the pipes may be one of its
+/// own (`sleep 9 & echo hi`): its output belongs to the attempt. Looked at this often.
+constexpr std::chrono::milliseconds group_poll{200};
+/// After the leftovers were SIGKILLed, how long their pipes may take to close by themselves
+/// (then all they printed has been read) before they are closed on our side.
+constexpr std::chrono::milliseconds eof_after_kill{500};
+
 /// Runs in the child between vfork and exec: a process group of its own, so that a kill of
 /// the group reaches the shell's children too, death with the worker, and default signal
 /// dispositions. Only
@@ -50,6 +59,7 @@ job_process::job_process(boost::asio::io_context& io, job_spec spec, output_hand
       out_(io),
       err_(io),
       kill_timer_(io),
+      leftover_timer_(io),
       out_buf_(64 * 1024),
       err_buf_(64 * 1024) {}
 
@@ -85,6 +95,7 @@ void job_process::start() {
   }
   bp::environment env = boost::this_process::environment();
   for (const auto& [k, v] : spec_.env) env[k] = v;
+  if (!spec_.token.empty()) env[job_token_var] = spec_.token;
   auto self = shared_from_this();
   try {
     child_ = std::make_unique<bp::child>(
@@ -97,6 +108,7 @@ void job_process::start() {
           else self->result_.exit_code = WEXITSTATUS(status);
           self->exited_ = true;
           self->maybe_finish();
+          if (!self->finished_) self->watch_leftovers(self->spec_.kill_grace);
         }));
   } catch (const std::exception& e) {
     fail_to_start(std::string("cannot start the job: ") + e.what());
@@ -138,15 +150,48 @@ void job_process::kill() {
   });
 }
 
-void job_process::maybe_finish() {
-  if (finished_ || !exited_) return;
-  if (!out_eof_ || !err_eof_) {
-    // The shell is gone but something still holds the pipes. When we are killing, the group
-    // gets SIGKILL at the end of the grace period, which closes them.
+void job_process::watch_leftovers(std::chrono::milliseconds delay) {
+  leftover_timer_.expires_after(delay);
+  auto self = shared_from_this();
+  leftover_timer_.async_wait([self](boost::system::error_code ec) {
+    if (ec || self->finished_) return;
+    if (::kill(-self->pid_, 0) == 0) self->watch_leftovers(group_poll);
+    else self->end_leftovers();
+  });
+}
+
+void job_process::end_leftovers() {
+  // The shell has exited, its group is empty, and something still holds the pipes: a process
+  // that left the group. Waiting for it could take for ever (a daemon).
+  int killed = kill_job_processes(descendants(list_processes(), ::getpid()), spec_.token);
+  if (killed == 0) {
+    result_.error = "a process left behind by the job held its output open; the output was closed";
+    close_pipes();
     return;
   }
+  result_.error = "a process left behind by the job held its output open; it was killed";
+  leftover_timer_.expires_after(eof_after_kill);
+  auto self = shared_from_this();
+  leftover_timer_.async_wait([self](boost::system::error_code ec) {
+    if (!ec && !self->finished_) self->close_pipes();
+  });
+}
+
+void job_process::close_pipes() {
+  // Pending reads complete with operation_aborted, after the attempt has finished.
+  boost::system::error_code ignored;
+  out_.close(ignored);
+  err_.close(ignored);
+  out_eof_ = err_eof_ = true;
+  maybe_finish();
+}
+
+void job_process::maybe_finish() {
+  if (finished_ || !exited_) return;
+  if (!out_eof_ || !err_eof_) return;  // see watch_leftovers(), armed when the shell exited
   finished_ = true;
   kill_timer_.cancel();
+  leftover_timer_.cancel();
   result_.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0_);
   on_exit_(result_);
 }

@@ -2,8 +2,12 @@
 // in its own process group (so a kill reaches grandchildren), stdin from /dev/null, stdout and
 // stderr read through async pipes and handed on as they arrive.
 //
-// An attempt ends only when the shell has exited AND both pipes are at EOF: output that a
-// background grandchild prints after the shell exits still belongs to the attempt.
+// An attempt ends when the shell has exited AND both pipes are at EOF: output that a background
+// grandchild prints after the shell exits still belongs to the attempt. Except when what holds
+// the pipes left the job's process group (setsid, a daemon): from kill_grace after the shell's
+// exit, once no process of the group is left, the worker kills the job's processes outside it
+// (found by their job token, process_tree.hpp) and ends the attempt with a note in `error`,
+// closing the pipes should something unrecognised still hold them.
 // kill(): SIGTERM to the group, SIGKILL to the group after the grace period.
 #pragma once
 
@@ -26,6 +30,9 @@ struct job_spec {
   std::string workdir;
   std::vector<std::pair<std::string, std::string>> env;
   std::chrono::milliseconds kill_grace{5000};
+  /// Unique per job and worker process, put in the job's environment (job_token_var): how the
+  /// job's processes are recognised once they left its process group.
+  std::string token;
 };
 
 struct job_exit {
@@ -33,6 +40,7 @@ struct job_exit {
   std::optional<int> signal;
   std::chrono::system_clock::time_point started;
   std::chrono::microseconds duration{0};
+  std::string error;  ///< the worker's note on how the attempt ended (protocol::done::error)
 };
 
 class job_process : public std::enable_shared_from_this<job_process> {
@@ -49,12 +57,17 @@ class job_process : public std::enable_shared_from_this<job_process> {
   void start();
   /// SIGTERM to the process group now, SIGKILL after the grace period. Idempotent.
   void kill();
+  /// The shell's pid, which is also the job's process group id; 0 when it did not start.
+  int pid() const { return pid_; }
 
  private:
   void read(int stream);
   void maybe_finish();
   void fail_to_start(const std::string& why);
   void signal_group(int sig);
+  void watch_leftovers(std::chrono::milliseconds delay);
+  void end_leftovers();
+  void close_pipes();
 
   boost::asio::io_context& io_;
   job_spec spec_;
@@ -62,7 +75,7 @@ class job_process : public std::enable_shared_from_this<job_process> {
   exit_handler on_exit_;
   boost::process::async_pipe out_, err_;
   std::unique_ptr<boost::process::child> child_;
-  boost::asio::steady_timer kill_timer_;
+  boost::asio::steady_timer kill_timer_, leftover_timer_;
   std::vector<char> out_buf_, err_buf_;
   int pid_ = 0;
   bool exited_ = false, out_eof_ = false, err_eof_ = false, finished_ = false, killing_ = false;

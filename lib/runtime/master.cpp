@@ -350,6 +350,8 @@ class master_loop {
     r.stderr_text = std::move(buf.err);
     r.error = e.error;
     r.uses_try = e.uses_try;
+    if (buf.done && !buf.done->error.empty())  // the worker's note on how the attempt ended
+      r.error = r.error.empty() ? buf.done->error : r.error + "; " + buf.done->error;
     try {
       writer_->append(r);
     } catch (const std::exception& ex) {

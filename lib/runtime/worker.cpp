@@ -1,9 +1,12 @@
 // worker: the worker's event loop.
 #include "worker.hpp"
 
+#include <sys/prctl.h>
+
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,8 +16,10 @@
 #include <unistd.h>
 
 #include "job_process.hpp"
+#include "process_tree.hpp"
 #include "protocol.hpp"
 #include "socket_watcher.hpp"
+#include "worker_state.hpp"
 
 namespace gridctl {
 
@@ -26,6 +31,9 @@ namespace proto = protocol;
 /// Bytes of stdout kept from the end of a job's output when the front was cut at the limit:
 /// enough for the usual "last line is the JSON result".
 constexpr std::size_t stdout_tail_bytes = 64 * 1024;
+
+/// Where the socket monitor publishes the DEALER's disconnections (inproc: one context per worker).
+constexpr const char* monitor_endpoint = "inproc://gridctl-worker-monitor";
 
 /// The --connect endpoint is unusable: a usage error, not a runtime one.
 struct bad_endpoint : std::runtime_error {
@@ -40,6 +48,7 @@ struct running_job {
   std::uint64_t sent[3] = {0, 0, 0};     // by stream (1, 2)
   std::uint64_t dropped[3] = {0, 0, 0};
   std::string stdout_tail;
+  std::string token;  ///< the job's token (job_spec::token)
   bool stale = false;  ///< from a master we no longer serve: killed, and its end not reported
 };
 
@@ -49,11 +58,19 @@ class worker {
       : opts_(opts),
         log_(log),
         socket_(ctx_, zmq::socket_type::dealer),
+        monitor_(ctx_, zmq::socket_type::pair),
         watcher_(io_, socket_, [this](frame_list&& f) { on_frames(std::move(f)); }),
+        monitor_watcher_(io_, monitor_, [this](frame_list&& f) { on_socket_event(f); }),
         hello_timer_(io_),
         heartbeat_timer_(io_),
-        signals_(io_, SIGINT, SIGTERM) {
+        reap_timer_(io_),
+        signals_(io_, SIGINT, SIGTERM),
+        child_signals_(io_, SIGCHLD),
+        state_(opts_.name, log_) {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     std::random_device rd;
+    // Unique per worker process (and, with the serial, per job) even across reused pids.
+    token_prefix_ = std::to_string(::getpid()) + "-" + std::to_string(rd()) + std::to_string(rd()) + "-";
     // A routing id unique to this process: a restarted worker is a new peer to the master.
     std::string id = opts_.name + "/" + std::to_string(::getpid()) + "/" + std::to_string(rd());
     socket_.set(zmq::sockopt::routing_id, id);
@@ -61,6 +78,10 @@ class worker {
     socket_.set(zmq::sockopt::reconnect_ivl, 100);
     socket_.set(zmq::sockopt::reconnect_ivl_max, 5000);
     socket_.set(zmq::sockopt::maxmsgsize, int64_t{16} << 20);
+    // Before connecting, so that no disconnection goes unseen.
+    if (::zmq_socket_monitor(socket_.handle(), monitor_endpoint, ZMQ_EVENT_DISCONNECTED) != 0) throw zmq::error_t();
+    monitor_.set(zmq::sockopt::linger, 0);
+    monitor_.connect(monitor_endpoint);
     try {
       socket_.connect(opts_.connect);
     } catch (const zmq::error_t& e) {
@@ -74,9 +95,12 @@ class worker {
       if (!ec) begin_exit("signal " + std::to_string(sig));
     });
     watcher_.start();
+    monitor_watcher_.start();
+    watch_children();
     say_hello();
     io_.run();
     watcher_.stop();
+    monitor_watcher_.stop();
     return exit_status_;
   }
 
@@ -124,6 +148,30 @@ class worker {
     std::visit([this](auto& m) { handle(m); }, *d.msg);
   }
 
+  /// A socket monitor event: 2 bytes of event id, 4 of value, then the endpoint (zmq_socket_monitor(3)).
+  void on_socket_event(const frame_list& frames) {
+    std::uint16_t event = 0;
+    if (frames.empty() || frames[0].size() < sizeof event) return;
+    std::memcpy(&event, frames[0].data(), sizeof event);
+    if (event != ZMQ_EVENT_DISCONNECTED || !welcomed_ || exiting_) return;
+    // What was in flight is gone: jobs may have been sent and reports lost. And libzmq 4.3
+    // reconnects only after a network error: after a protocol error (a message above our
+    // ZMQ_MAXMSGSIZE) it gives up on the endpoint. So connect again ourselves.
+    log_ << "gridctl worker " << opts_.name << ": the connection to the master dropped; registering again\n";
+    drop_stale_jobs();
+    reconnect();
+    say_hello();
+  }
+
+  void reconnect() {
+    try {
+      socket_.disconnect(opts_.connect);
+    } catch (const zmq::error_t&) {
+      // ENOENT: libzmq already dropped the endpoint
+    }
+    socket_.connect(opts_.connect);
+  }
+
   void handle(proto::welcome& w) {
     if (w.version != proto::version) {
       log_ << "gridctl worker: the master speaks protocol " << w.version << ", this worker " << proto::version
@@ -167,12 +215,14 @@ class worker {
     rj.point = j.point;
     rj.attempt = j.attempt;
     rj.limit = j.output_limit;
-    job_spec spec{j.command, j.workdir, j.env, std::chrono::milliseconds(j.kill_grace_ms)};
+    rj.token = token_prefix_ + std::to_string(serial);
+    job_spec spec{j.command, j.workdir, j.env, std::chrono::milliseconds(j.kill_grace_ms), rj.token};
     rj.process = std::make_shared<job_process>(
         io_, std::move(spec),
         [this, serial](int stream, std::string_view bytes) { on_output(serial, stream, bytes); },
         [this, serial](const job_exit& e) { on_job_exit(serial, e); });
     rj.process->start();
+    if (rj.process->pid() > 0) state_.add(rj.process->pid(), rj.token);
   }
 
   void on_output(std::uint64_t serial, int stream, std::string_view bytes) {
@@ -210,6 +260,8 @@ class worker {
     d.stderr_dropped = rj.dropped[2];
     if (rj.dropped[1] > 0) d.stdout_tail = std::move(rj.stdout_tail);
     d.worker_exiting = exiting_;
+    d.error = e.error;
+    state_.remove(rj.token);
     // Report only to the master that gave the job: after a reset the attempt is stale.
     if (!rj.stale) send(d);
     jobs_.erase(it);
@@ -274,8 +326,34 @@ class worker {
       }
       send(proto::heartbeat{});
       watcher_.poll();
+      monitor_watcher_.poll();
+      reap();  // safety net, as the polls are
       schedule_heartbeat();
     });
+  }
+
+  void watch_children() {
+    child_signals_.async_wait([this](boost::system::error_code ec, int) {
+      if (ec) return;
+      reap();
+      watch_children();
+    });
+  }
+
+  /// Reaps exited orphans; when an exited job shell stands in the way, again once Boost.Process
+  /// (whose SIGCHLD handler runs in this loop too) has reaped it.
+  void reap() {
+    if (reap_orphans([this](pid_t pid) { return is_job_shell(pid); })) return;
+    reap_timer_.expires_after(std::chrono::milliseconds(50));
+    reap_timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) reap();
+    });
+  }
+
+  bool is_job_shell(pid_t pid) const {
+    for (const auto& [serial, rj] : jobs_)
+      if (rj.process->pid() == pid) return true;
+    return false;
   }
 
   void begin_exit(const std::string& why) {
@@ -293,8 +371,13 @@ class worker {
     else socket_.set(zmq::sockopt::linger, 0);
     heartbeat_timer_.cancel();
     hello_timer_.cancel();
+    reap_timer_.cancel();
     signals_.cancel();
+    child_signals_.cancel();
     watcher_.stop();
+    monitor_watcher_.stop();
+    // Every job has ended: anything still below us is what they left behind.
+    kill_all_descendants();
     io_.stop();
   }
 
@@ -303,9 +386,12 @@ class worker {
   boost::asio::io_context io_;
   zmq::context_t ctx_;
   zmq::socket_t socket_;
-  socket_watcher watcher_;
-  boost::asio::steady_timer hello_timer_, heartbeat_timer_;
-  boost::asio::signal_set signals_;
+  zmq::socket_t monitor_;  ///< PAIR: the disconnections of socket_
+  socket_watcher watcher_, monitor_watcher_;
+  boost::asio::steady_timer hello_timer_, heartbeat_timer_, reap_timer_;
+  boost::asio::signal_set signals_, child_signals_;
+  worker_state state_;
+  std::string token_prefix_;
   std::map<std::uint64_t, running_job> jobs_;  // by serial
   std::uint64_t next_serial_ = 0;
   std::chrono::milliseconds heartbeat_{1000};

@@ -3,8 +3,16 @@
 //   start -> say hello (again every second until welcomed) -> welcomed: run jobs as they come,
 //   stream their output, report each end -> master silent for 3 heartbeats, or it says it does
 //   not know us (it restarted): kill our now-stale jobs, say hello again.
+//   The connection drops (its socket monitor says so; messages may have been lost with it): the
+//   same as a silent master.
 //   SIGTERM/SIGINT: take no new jobs, kill running ones (SIGTERM, then SIGKILL after the grace),
-//   report them, say goodbye, exit.   --once: exit when the master says the sweep is over.
+//   report them, say goodbye, kill what the jobs left behind, exit.
+//   --once: exit when the master says the sweep is over.
+//
+// The worker is a child subreaper: what a job leaves behind when its shell exits is re-parented
+// to the worker instead of init, so that it can be found and killed (job_process.hpp); the
+// worker reaps those orphans itself, leaving its job shells to Boost.Process. worker_state.hpp
+// covers a worker killed with SIGKILL.
 #pragma once
 
 #include <iosfwd>

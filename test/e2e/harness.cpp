@@ -521,4 +521,15 @@ ini& ini::set(const std::string& key, const std::string& value) {
   return *this;
 }
 
+// ---- zombies -----------------------------------------------------------------------------
+
+std::vector<pid_t> zombie_children_of(pid_t parent) {
+  std::vector<pid_t> found;
+  for (pid_t pid : all_pids()) {
+    auto f = stat_fields(pid);
+    if (f && (*f)[0] == "Z" && std::stol((*f)[1]) == parent) found.push_back(pid);
+  }
+  return found;
+}
+
 }  // namespace e2e

@@ -182,4 +182,7 @@ class ini {
   std::string text_;
 };
 
+/// Children of `parent` that have exited and were not reaped (zombies).
+std::vector<pid_t> zombie_children_of(pid_t parent);
+
 }  // namespace e2e

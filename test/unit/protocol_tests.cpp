@@ -86,7 +86,7 @@ std::vector<proto::frames> valid_frames() {
       {"job", id_text, "1", "./think 1 2", "/home/u/sweep", "GRIDCTL_POINT=0123456789abcdef\0A=x=y\0"s, "1048576",
        "5000"},
       {"output", id_text, "1", "1", "some bytes"},
-      {"done", id_text, "1", "0", "", "1700000000000", "2004000", "0", "0", "", "0"},
+      {"done", id_text, "1", "0", "", "1700000000000", "2004000", "0", "0", "", "0", ""},
       {"cancel", id_text, "2"},
       {"heartbeat"},
       {"shutdown", "end"},
@@ -225,6 +225,7 @@ BOOST_AUTO_TEST_CASE(done) {
   d.stderr_dropped = 0;
   d.stdout_tail = all_bytes();
   d.worker_exiting = true;
+  d.error = "a process left behind held the output open\n" + awkward;
   auto got = round_trip(d);
   BOOST_TEST(got.point == 1u);
   BOOST_TEST(got.attempt == INT_MAX);
@@ -237,6 +238,7 @@ BOOST_AUTO_TEST_CASE(done) {
   BOOST_TEST(got.stderr_dropped == 0u);
   BOOST_TEST((got.stdout_tail == all_bytes()));
   BOOST_TEST(got.worker_exiting);
+  BOOST_TEST((got.error == "a process left behind held the output open\n" + awkward));
 
   // Killed by a signal: no exit code.
   proto::done k;
@@ -248,6 +250,7 @@ BOOST_AUTO_TEST_CASE(done) {
   BOOST_TEST_REQUIRE(gk.signal.has_value());
   BOOST_TEST(*gk.signal == 9);
   BOOST_TEST(!gk.worker_exiting);
+  BOOST_TEST(gk.error.empty());
 
   // Extreme ints in the optional fields.
   proto::done x;
