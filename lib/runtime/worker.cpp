@@ -280,7 +280,7 @@ class worker {
       // The master does not know us: it restarted, or it declared us lost. Our jobs are stale.
       // Only the first such answer counts: the master answers every message we sent before our
       // new hello reached it, and a second reset would drop the jobs of the new registration.
-      if (!welcomed_) return;
+      if (!welcomed_ || exiting_) return;  // exiting: its jobs are being stopped anyway
       log_ << "gridctl worker: the master no longer knows this worker; registering again\n";
       drop_stale_jobs();
       say_hello();
@@ -317,8 +317,10 @@ class worker {
   void schedule_heartbeat() {
     heartbeat_timer_.expires_after(heartbeat_);
     heartbeat_timer_.async_wait([this](boost::system::error_code ec) {
-      if (ec || !welcomed_ || exiting_) return;
-      if (clock::now() - last_heard_ > 3 * heartbeat_) {
+      // Heartbeats go on while exiting: jobs may still finish within kill_grace, and a master
+      // that heard nothing would declare us lost and drop their results.
+      if (ec || !welcomed_) return;
+      if (!exiting_ && clock::now() - last_heard_ > 3 * heartbeat_) {
         log_ << "gridctl worker: the master has been silent for 3 heartbeats; registering again\n";
         drop_stale_jobs();
         say_hello();
