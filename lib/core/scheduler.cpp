@@ -150,7 +150,12 @@ std::vector<scheduler_action> scheduler::attempt_ended(worker_id w, point_id id,
         workers_.at(w).draining = true;
       } else status = r.exit_code == 0 && !r.signal ? attempt_status::ok : attempt_status::failed;
   }
-  end_flight(key, status, status == attempt_status::lost ? "its worker shut down" : "", out);
+  std::string error = status == attempt_status::lost ? "its worker shut down" : "";
+  if (status == attempt_status::ok && !r.failure.empty()) {
+    status = attempt_status::failed;
+    error = r.failure;
+  }
+  end_flight(key, status, std::move(error), out);
   release_slot(w);
   fill_slots(out, now);
   return out;
