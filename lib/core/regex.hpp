@@ -1,7 +1,7 @@
 // regex: the one regular-expression engine gridctl uses, PCRE2 with its JIT (Debian's
 // libpcre2-dev). Not std::regex: libstdc++'s matcher recurses once per character, so a `.*` over
 // a 1 MiB stdout line overflows an 8 MiB stack (SIGSEGV), and a simple search of 1 MiB takes
-// ~85 ms where PCRE2 takes 0.1 ms (docs/results-file.md, "Regex engine"; bench/regex_engines.cpp).
+// 12-21 ms where PCRE2 takes 0.1 ms (docs/results-file.md, "Regex engine"; bench/regex_engines.cpp).
 #pragma once
 
 #include <cstddef>
