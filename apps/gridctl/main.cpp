@@ -9,6 +9,7 @@
 
 #include "exit_codes.hpp"
 #include "plan_command.hpp"
+#include "results_command.hpp"
 #include "sweep_command.hpp"
 #include "worker_command.hpp"
 
@@ -25,6 +26,7 @@ const char* const usage_text =
     "  sweep CONFIG.ini [options]        run (or resume) a sweep; the master\n"
     "  worker --connect ENDPOINT [opts]  serve jobs on this node\n"
     "  plan CONFIG.ini [--limit N]       validate the config, print point count and commands; runs nothing\n"
+    "  results CONFIG.ini|RESULTS.jsonl  one row per point: parameters, status, metrics\n"
     "\n"
     "options:\n"
     "  -h, --help      show this help (also: gridctl COMMAND --help)\n"
@@ -111,6 +113,36 @@ int sweep_main(const std::vector<std::string>& args) {
   return gridctl::run_sweep(o, std::cerr);
 }
 
+int results_main(const std::vector<std::string>& args) {
+  po::options_description named(
+      "gridctl results CONFIG.ini|RESULTS.jsonl [options]\n\n"
+      "One row per point (its latest attempt), in grid order: the axes, status, attempt,\n"
+      "duration_s and every metric. Reads the results file only; safe while a sweep runs.\n\noptions");
+  named.add_options()("help,h", "show this help")
+      ("format", po::value<std::string>(), "table, csv or jsonl (default: table on a terminal, else csv)")
+      ("max", po::value<std::string>(), "sort by METRIC, largest first (points without it last)")
+      ("min", po::value<std::string>(), "sort by METRIC, smallest first (points without it last)")
+      ("top", po::value<std::uint64_t>(), "only the first N rows")
+      ("status", po::value<std::string>(), "only points whose latest status is in LIST, e.g. failed,timeout")
+      ("pending", "with a config, also the points with no record yet (status pending)")
+      ("failures", "failed, timeout and lost points grouped by cause, with the command to rerun them")
+      ("summary", po::value<std::string>(), "for every axis value: points ok, mean, min and max of METRIC");
+  auto parsed = parse_with_config(args, named, "results");
+  if (!parsed) return gridctl::exit_code::ok;
+  const po::variables_map& vm = *parsed;
+  gridctl::results_options o;
+  o.input = vm["config"].as<std::string>();
+  o.format = optional_value<std::string>(vm, "format");
+  o.max = optional_value<std::string>(vm, "max");
+  o.min = optional_value<std::string>(vm, "min");
+  o.top = optional_value<std::uint64_t>(vm, "top");
+  o.status = optional_value<std::string>(vm, "status");
+  o.pending = vm.count("pending") > 0;
+  o.failures = vm.count("failures") > 0;
+  o.summary = optional_value<std::string>(vm, "summary");
+  return gridctl::run_results(o, gridctl::detect_stdout(), std::cout, std::cerr);
+}
+
 int worker_main(const std::vector<std::string>& args) {
   po::options_description named(
       "gridctl worker --connect ENDPOINT [options]\n\n"
@@ -159,6 +191,7 @@ int main(int argc, char** argv) {
     if (command == "plan") return plan_main(args);
     if (command == "sweep") return sweep_main(args);
     if (command == "worker") return worker_main(args);
+    if (command == "results") return results_main(args);
     throw usage_error("unknown command '" + command + "'");
   } catch (const usage_error& e) {
     std::cerr << "gridctl: " << e.what() << "\n\n" << usage_text;

@@ -9,6 +9,7 @@
 #include "duration.hpp"
 #include "exit_codes.hpp"
 #include "master.hpp"
+#include "result_rows.hpp"
 #include "resume.hpp"
 #include "sweep_setup.hpp"
 
@@ -54,6 +55,15 @@ results_lock lock_results(const std::filesystem::path& file, bool fresh, std::os
   if (ec) throw std::runtime_error("cannot rename " + file.string() + " to " + backup.string() + ": " + ec.message());
   log << "gridctl: --fresh: kept the old results as " << backup.string() << "\n";
   return results_lock::acquire(file);
+}
+
+/// "12 ok points have no accuracy" for each [metrics] metric that ok points lack: a job whose
+/// output changed (or a pipeline under dash, which has no pipefail) otherwise looks fine.
+void note_missing_metrics(const sweep_config& cfg, std::ostream& log) {
+  if (cfg.metrics.empty()) return;
+  auto set = read_result_set(cfg, false);
+  if (!set) return;
+  for (const auto& note : missing_metric_notes(ok_without_metrics(*set, cfg.metrics))) log << "gridctl: " << note << "\n";
 }
 
 }  // namespace
@@ -117,6 +127,7 @@ int run_sweep(const sweep_options& opts, std::ostream& log) {
     log << "gridctl: " << how << ok << " ok, " << failed << " failed";
     if (not_run > 0) log << ", " << not_run << " not run";
     log << " of " << counts.total << " points in " << wall_text << "; results: " << cfg->results.string() << "\n";
+    note_missing_metrics(*cfg, log);
     if (out.interrupted) return exit_code::interrupted;
     if (failed > 0 || not_run > 0) return exit_code::some_failed;
     return exit_code::ok;

@@ -95,6 +95,7 @@ struct raw_entry {
 struct raw_config {
   std::map<std::string, raw_entry> sweep, workers;
   std::vector<std::pair<std::string, raw_entry>> params;
+  std::vector<metric_entry> metrics;
 };
 
 /// "FILE:LINE", where errors about a line point.
@@ -115,9 +116,10 @@ parse_result<std::vector<std::string>> read_lines(const std::filesystem::path& f
     std::string t = trim_copy(lines.back());
     if (t.size() >= 2 && t.front() == '[' && t.back() == ']') {
       std::string section = t.substr(1, t.size() - 2);
-      if (section != "sweep" && section != "params" && section != "workers")
+      if (section != "sweep" && section != "params" && section != "workers" && section != "metrics")
         return input_error{at(fname, static_cast<int>(lines.size())),
-                           "unknown section [" + unhide_hashes(section) + "] (known: [sweep], [params], [workers])"};
+                           "unknown section [" + unhide_hashes(section) +
+                               "] (known: [sweep], [params], [workers], [metrics])"};
     }
   }
   return lines;
@@ -142,7 +144,8 @@ parse_result<raw_config> read_ini(const std::filesystem::path& file) {
       const std::string full = unhide_hashes(it->string_key);
       std::string value = unhide_hashes(it->value.empty() ? "" : it->value[0]);
       auto [prev, fresh] = seen.emplace(full, line);
-      std::size_t dot = full.rfind('.');
+      // Metric names may hold dots (scores.f1): the section is what comes before the first one.
+      std::size_t dot = full.starts_with("metrics.") ? 7 : full.rfind('.');
       std::string section = dot == std::string::npos ? "" : full.substr(0, dot);
       std::string key = dot == std::string::npos ? full : full.substr(dot + 1);
       if (section.empty())
@@ -153,7 +156,8 @@ parse_result<raw_config> read_ini(const std::filesystem::path& file) {
       raw_entry entry{value, line};
       if (section == "sweep") {
         static const std::set<std::string> keys = {"name", "command", "workdir", "results",
-                                                   "timeout", "retries", "output_limit", "kill_grace"};
+                                                   "timeout", "retries", "output_limit", "kill_grace",
+                                                   "require_metrics"};
         if (!keys.count(key)) return input_error{at(fname, line), "unknown key '" + key + "' in [sweep]"};
         raw.sweep[key] = entry;
       } else if (section == "workers") {
@@ -162,6 +166,8 @@ parse_result<raw_config> read_ini(const std::filesystem::path& file) {
         raw.workers[key] = entry;
       } else if (section == "params") {
         raw.params.emplace_back(key, entry);
+      } else if (section == "metrics") {
+        raw.metrics.push_back(metric_entry{key, value, line});
       } else {
         return input_error{at(fname, line), "unknown section [" + section + "] (known: [sweep], [params], [workers])"};
       }
@@ -265,6 +271,11 @@ std::optional<input_error> read_sweep(const raw_config& raw, const entry_reader&
                                           ", not '" + e->value + "'"};
     cfg.retries = *n;
   }
+  if (const raw_entry* e = get("require_metrics")) {
+    if (e->value != "true" && e->value != "false")
+      return input_error{r.where(*e), "'require_metrics' must be true or false, not '" + e->value + "'"};
+    cfg.require_metrics = e->value == "true";
+  }
   if (const raw_entry* e = get("output_limit")) {
     auto n = parse_size(e->value);
     if (!n) return input_error{r.where(*e), "bad size for 'output_limit': '" + e->value + "' (e.g. 1M, 64K, 4096)"};
@@ -335,6 +346,9 @@ parse_result<sweep_config> load_config(const std::filesystem::path& given) {
   entry_reader reader(fname);
   if (auto e = read_sweep(*raw, reader, dir, cfg)) return *e;
   if (auto e = read_workers(*raw, reader, cfg)) return *e;
+  auto metrics = parse_metric_rules(raw->metrics, fname);
+  if (!metrics) return metrics.error();
+  cfg.metrics = std::move(*metrics);
   return cfg;
 }
 

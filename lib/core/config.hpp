@@ -11,6 +11,7 @@
 #include "duration.hpp"
 #include "grid.hpp"
 #include "input_error.hpp"
+#include "metrics.hpp"
 
 namespace gridctl {
 
@@ -25,6 +26,8 @@ struct sweep_config {
   int retries = 0;                  ///< [sweep] retries: extra attempts after failed/timeout
   std::size_t output_limit = std::size_t{1} << 20;  ///< [sweep] output_limit: bytes kept per stream
   duration kill_grace = std::chrono::seconds(5);    ///< [sweep] kill_grace: SIGTERM -> SIGKILL delay
+  bool require_metrics = false;     ///< [sweep] require_metrics: exit 0 without every [metrics] metric is failed
+  std::vector<metric_rule> metrics; ///< [metrics], in file order; not part of the sweep's identity
   grid points;                      ///< [params]
   std::string listen;               ///< [workers] listen; empty: local workers only
   std::optional<int> local;         ///< [workers] local; nullopt = auto

@@ -54,8 +54,6 @@ std::string signal_name(int signal) {
   return abbrev ? std::string("SIG") + abbrev : "SIG" + std::to_string(signal);
 }
 
-namespace {
-/// The last line of `text` that holds more than blanks (without its newline), or empty.
 std::string_view last_nonempty_line(std::string_view text) {
   std::size_t end = text.find_last_not_of(" \t\r\n");
   if (end == std::string_view::npos) return {};
@@ -63,7 +61,6 @@ std::string_view last_nonempty_line(std::string_view text) {
   start = start == std::string_view::npos ? 0 : start + 1;
   return text.substr(start, end + 1 - start);
 }
-}  // namespace
 
 std::optional<boost::json::value> parse_job_output(std::string_view out) {
   if (auto whole = parse_json(out)) return whole;
@@ -119,28 +116,37 @@ std::string format_record(const attempt_record& r) {
     out += ", \"error\": ";
     append_json_string(out, r.error);
   }
-  // When stdout was cut, `output` comes from its tail; the tail's first line may be a fragment
-  // (it starts anywhere), so only the complete lines after it count.
-  std::optional<boost::json::value> output;
-  if (!r.stdout_truncated) {
-    output = parse_job_output(r.stdout_text);
-  } else {
-    std::string_view tail = r.stdout_tail;
-    std::size_t nl = tail.find('\n');
-    std::string_view last = nl == std::string_view::npos ? std::string_view() : last_nonempty_line(tail.substr(nl + 1));
-    if (!last.empty()) output = parse_json(last);
-  }
-  if (auto& v = output) {
+  if (auto v = record_output(r)) {
     out += ", \"output\": ";
     append_json_value(out, *v);
   }
-  out += '}';
+  out += ", \"metrics\": {";
+  bool first = true;
+  for (const auto& [name, x] : r.metrics) {
+    if (!first) out += ", ";
+    first = false;
+    append_json_string(out, name);
+    out += ": " + format_number(x);
+  }
+  out += "}}";
   return out;
 }
 
-namespace {
+std::optional<boost::json::value> record_output(const attempt_record& r) {
+  return job_output(r.stdout_text, r.stdout_truncated, r.stdout_tail);
+}
 
-/// Checks line 1. Returns an error message, or empty when the header is usable.
+std::optional<boost::json::value> job_output(std::string_view stdout_text, bool stdout_truncated,
+                                             std::string_view tail) {
+  if (!stdout_truncated) return parse_job_output(stdout_text);
+  // When stdout was cut, `output` comes from its tail; the tail's first line may be a fragment
+  // (it starts anywhere), so only the complete lines after it count.
+  std::size_t nl = tail.find('\n');
+  std::string_view last = nl == std::string_view::npos ? std::string_view() : last_nonempty_line(tail.substr(nl + 1));
+  if (last.empty()) return std::nullopt;
+  return parse_json(last);
+}
+
 std::string read_header(const boost::json::value& v, results_header& h) {
   const auto* obj = v.if_object();
   const boost::json::value* version = obj ? obj->if_contains("gridctl") : nullptr;
@@ -162,6 +168,8 @@ std::string read_header(const boost::json::value& v, results_header& h) {
       if (a.is_string()) h.axes.emplace_back(a.get_string());
   return {};
 }
+
+namespace {
 
 /// Folds one record line into the history; false when it is not a record.
 bool read_record(const boost::json::value& v, results_history& hist) {

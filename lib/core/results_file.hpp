@@ -20,6 +20,7 @@
 #include "grid.hpp"
 #include "point_table.hpp"
 #include "input_error.hpp"
+#include "metrics.hpp"
 
 namespace gridctl {
 
@@ -56,6 +57,7 @@ struct attempt_record {
   /// false: a failure that does not count against the retry budget (written `"uses_try": false`;
   /// the sweep stopped because its command could not run at all).
   bool uses_try = true;
+  metric_values metrics;       ///< written as "metrics" (always, {} when none)
 };
 
 /// "2026-11-29T16:01:02.123Z".
@@ -63,11 +65,23 @@ std::string format_utc(std::chrono::system_clock::time_point t);
 /// "SIGKILL" for 9; "SIG<n>" for a number with no name.
 std::string signal_name(int signal);
 
+/// The last line of `text` that holds more than blanks (without its newline and trailing blanks), or empty.
+std::string_view last_nonempty_line(std::string_view text);
+
 /// The `output` field: stdout parsed as JSON when all of it is a JSON value, else its last
 /// non-empty line when that is one; nothing otherwise.
 std::optional<boost::json::value> parse_job_output(std::string_view stdout_bytes);
 
+/// The `output` of a record: from stdout, or from the complete lines of stdout_tail when
+/// stdout was cut (the tail's first line may be a fragment).
+std::optional<boost::json::value> record_output(const attempt_record& r);
+/// The same from the pieces of a record.
+std::optional<boost::json::value> job_output(std::string_view stdout_text, bool stdout_truncated,
+                                             std::string_view stdout_tail);
+
 std::string format_header(const results_header& h);
+/// Reads line 1 into `h`. An error message ("not a gridctl results file ..."), or empty.
+std::string read_header(const boost::json::value& line1, results_header& h);
 /// One record as a single JSON line (no newline). Output text is repaired to valid UTF-8.
 std::string format_record(const attempt_record& r);
 

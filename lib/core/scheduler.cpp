@@ -164,6 +164,11 @@ std::vector<scheduler_action> scheduler::attempt_ended(worker_id w, point_id id,
   if (it == flights_.end() || it->second.worker != w) return out;  // late or duplicate
   if (r.worker_exiting) workers_.at(w).draining = true;
   attempt_status status = classify(it->second, r);
+  std::string error = status == attempt_status::lost ? "its worker shut down" : "";
+  if (status == attempt_status::ok && !r.failure.empty()) {  // e.g. a required metric is missing
+    status = attempt_status::failed;
+    error = r.failure;
+  }
   const bool cannot_run = status == attempt_status::failed && r.exit_code && (*r.exit_code == 126 || *r.exit_code == 127);
   if (cannot_run && checking_unrunnable_) {
     held_end h{w, it->second.t, *r.exit_code};
@@ -171,7 +176,7 @@ std::vector<scheduler_action> scheduler::attempt_ended(worker_id w, point_id id,
     hold_unrunnable(std::move(h), now, out);
   } else {
     if (!cannot_run) flush_held(out);  // the command does run: held ends are ordinary failures
-    end_flight(key, status, status == attempt_status::lost ? "its worker shut down" : "", out);
+    end_flight(key, status, std::move(error), out);
   }
   release_slot(w);
   fill_slots(out, now);

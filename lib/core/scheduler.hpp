@@ -79,6 +79,7 @@ struct exit_report {
   std::optional<int> exit_code;
   std::optional<int> signal;
   bool worker_exiting = false;  ///< the worker killed it because it is shutting down
+  std::string failure;          ///< non-empty: an exit 0 that counts as failed, and why (require_metrics)
 };
 
 namespace action {

@@ -238,8 +238,14 @@ class master_loop {
 
   void handle(worker_id w, proto::done& d, clock::time_point now) {
     if (!sched_->is_running(w, d.point, d.attempt)) return;
-    outputs_[{d.point, d.attempt}].done = d;
-    run_actions(sched_->attempt_ended(w, d.point, d.attempt, exit_report{d.exit_code, d.signal, d.worker_exiting}, now));
+    attempt_output& buf = outputs_[{d.point, d.attempt}];
+    buf.done = d;
+    exit_report report{d.exit_code, d.signal, d.worker_exiting, {}};
+    if (cfg_.require_metrics && d.exit_code == 0 && !d.signal) {
+      auto missing = missing_metrics(cfg_.metrics, metrics_of(buf));
+      if (!missing.empty()) report.failure = missing_metrics_error(missing);
+    }
+    run_actions(sched_->attempt_ended(w, d.point, d.attempt, report, now));
   }
 
   void handle(worker_id w, proto::shutdown&, clock::time_point now) {
@@ -253,6 +259,13 @@ class master_loop {
   template <class M>
   void handle(worker_id, M&, clock::time_point) {
     note_malformed(std::string("a worker sent '") + proto::type_name(proto::message{M{}}) + "'");
+  }
+
+  /// The metrics of an attempt's output so far, as its record will have them.
+  metric_values metrics_of(const attempt_output& buf) const {
+    bool cut = buf.out_cut || (buf.done && buf.done->stdout_dropped > 0);
+    std::string_view tail = buf.done ? std::string_view(buf.done->stdout_tail) : std::string_view();
+    return compute_metrics(cfg_.metrics, buf.out, buf.err, job_output(buf.out, cut, tail));
   }
 
   void forget(worker_id w) {
@@ -352,6 +365,7 @@ class master_loop {
     r.uses_try = e.uses_try;
     if (buf.done && !buf.done->error.empty())  // the worker's note on how the attempt ended
       r.error = r.error.empty() ? buf.done->error : r.error + "; " + buf.done->error;
+    r.metrics = compute_metrics(cfg_.metrics, r.stdout_text, r.stderr_text, record_output(r));
     try {
       writer_->append(r);
     } catch (const std::exception& ex) {

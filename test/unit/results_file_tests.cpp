@@ -126,11 +126,13 @@ BOOST_AUTO_TEST_CASE(record_has_the_spec_shape) {
   attempt_record r = make_record(0x9f2c4e1a0b7d3c55ull, 1, attempt_status::ok);
   r.duration_s = 2.0041;
   r.stdout_text = "{ \"result\": 0.2 }\n";
+  r.metrics = {{"result", 0.2}, {"a.b", 1e-06}};
   BOOST_TEST(format_record(r) ==
              R"({"point": "9f2c4e1a0b7d3c55", "params": {"p": 1e-06, "q": 0.1}, "attempt": 1, )"
              R"("status": "ok", "exit_code": 0, "signal": null, "worker": "node07", )"
              R"("started": "2026-11-29T16:01:02.123Z", "duration_s": 2.004, )"
-             R"("stdout": "{ \"result\": 0.2 }\n", "stderr": "", "output": {"result": 0.2}})");
+             R"("stdout": "{ \"result\": 0.2 }\n", "stderr": "", "output": {"result": 0.2}, )"
+             R"("metrics": {"a.b": 1e-06, "result": 0.2}})");
 }
 
 BOOST_AUTO_TEST_CASE(point_id_is_sixteen_hex_digits) {

@@ -58,9 +58,9 @@ inline scheduler_config make_config() {
   return c;
 }
 
-inline exit_report exited(int code) { return exit_report{code, std::nullopt, false}; }
-inline exit_report killed(int sig) { return exit_report{std::nullopt, sig, false}; }
-inline exit_report worker_exiting() { return exit_report{std::nullopt, 15, true}; }
+inline exit_report exited(int code) { return exit_report{code, std::nullopt, false, {}}; }
+inline exit_report killed(int sig) { return exit_report{std::nullopt, sig, false, {}}; }
+inline exit_report worker_exiting() { return exit_report{std::nullopt, 15, true, {}}; }
 
 /// A scheduler, a fake clock, and short names for feeding it.
 struct harness {

@@ -232,6 +232,22 @@ BOOST_AUTO_TEST_CASE(a_retry_that_succeeds_counts_the_point_ok_not_failed) {
   BOOST_TEST(h.s.finished());
 }
 
+BOOST_AUTO_TEST_CASE(an_exit_zero_with_a_failure_note_is_failed_and_retried) {
+  // require_metrics: the master marks an exit 0 without its metrics; it must use a retry.
+  harness h({make_task(0, 2)});
+  auto d = dispatches(h.join(1, 1));
+  BOOST_TEST_REQUIRE(d.size() == 1u);
+  exit_report r = exited(0);
+  r.failure = "metric accuracy not found";
+  auto acts = h.end(d[0], r);
+  auto e = endeds(acts);
+  BOOST_TEST_REQUIRE(e.size() == 1u);
+  BOOST_TEST(status(e[0].status) == "failed");
+  BOOST_TEST(e[0].error == "metric accuracy not found");
+  check_single_dispatch(acts, 1, 0, 2);
+  BOOST_TEST(h.s.points_ok() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(attempt_numbers_continue_from_the_task) {
   // A resumed point starts at attempt 4 with 2 tries left: its retry is attempt 5.
   harness h({task{0, pid(0), 4, 2, 0, {}}});
