@@ -68,6 +68,7 @@ int run_sweep(const sweep_options& opts, std::ostream& log) {
     return exit_code::usage;
   }
   warn_unused_axes(*cfg, log);
+  warn_quoted_placeholders(*cfg, log);
   results_lock lock;
   try {
     lock = lock_results(cfg->results, opts.fresh, log);
