@@ -10,6 +10,7 @@
 #include "exit_codes.hpp"
 #include "plan_command.hpp"
 #include "results_command.hpp"
+#include "suggest.hpp"
 #include "sweep_command.hpp"
 #include "worker_command.hpp"
 
@@ -37,10 +38,26 @@ struct usage_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// The nearest option of `named` to a misspelt one, as a hint: " (did you mean '--retries'?)".
+std::string nearest_option(const po::options_description& named, const std::string& given) {
+  std::vector<std::string> names;
+  for (const auto& o : named.options()) names.push_back("--" + o->long_name());
+  auto near = gridctl::nearest_word(given, names);
+  return near ? " (did you mean '" + *near + "'?)" : std::string();
+}
+
+/// Parses `args` against the `named` options (the ones --help shows) and `hidden` ones; an
+/// unknown option is reported with the nearest named one.
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& named,
-                        const po::positional_options_description& positional) {
+                        const po::options_description& hidden, const po::positional_options_description& positional) {
+  po::options_description all;
+  all.add(named).add(hidden);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(named).positional(positional).run(), vm);
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  } catch (const po::unknown_option& e) {
+    throw po::error(e.what() + nearest_option(named, e.get_option_name()));
+  }
   po::notify(vm);
   return vm;
 }
@@ -56,11 +73,11 @@ std::optional<T> optional_value(const po::variables_map& vm, const char* name) {
 /// Prints the help and returns nothing for --help; a missing CONFIG.ini is a usage error.
 std::optional<po::variables_map> parse_with_config(const std::vector<std::string>& args,
                                                    const po::options_description& named, const char* command) {
-  po::options_description all;
-  all.add(named).add_options()("config", po::value<std::string>());
+  po::options_description hidden;
+  hidden.add_options()("config", po::value<std::string>());
   po::positional_options_description pos;
   pos.add("config", 1);
-  auto vm = parse(args, all, pos);
+  auto vm = parse(args, named, hidden, pos);
   if (vm.count("help")) {
     std::cout << named << "\n";
     return std::nullopt;
@@ -154,7 +171,7 @@ int worker_main(const std::vector<std::string>& args) {
       ("name", po::value<std::string>(), "name shown in results (default: host name)")
       ("once", "exit after the first sweep served is finished")
       ("quiet", "print nothing but errors");
-  auto vm = parse(args, named, po::positional_options_description{});
+  auto vm = parse(args, named, po::options_description{}, po::positional_options_description{});
   if (vm.count("help")) {
     std::cout << named << "\n";
     return gridctl::exit_code::ok;

@@ -16,6 +16,7 @@ int run_plan(const plan_options& opts, std::ostream& out, std::ostream& err) {
     return exit_code::usage;
   }
   warn_unused_axes(*cfg, err);
+  warn_quoted_placeholders(*cfg, err);
   auto existing = read_existing_results(*cfg, err);
   if (!existing) {
     err << "gridctl: " << existing.error().text() << "\n";

@@ -79,6 +79,7 @@ int run_sweep(const sweep_options& opts, std::ostream& log) {
     return exit_code::usage;
   }
   warn_unused_axes(*cfg, log);
+  warn_quoted_placeholders(*cfg, log);
   master_options m;
   if (!cfg->listen.empty()) m.endpoints.push_back(cfg->listen);
   m.local_slots = cfg->local_slots();

@@ -1,10 +1,21 @@
 // sweep_setup: config + results file checks shared by plan and sweep.
 #include "sweep_setup.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ostream>
 
+#include "shell_quote.hpp"
+
 namespace gridctl {
+
+namespace {
+bool same_axes(std::vector<std::string> a, std::vector<std::string> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return a == b;
+}
+}  // namespace
 
 parse_result<existing_results> read_existing_results(const sweep_config& cfg, std::ostream& err) {
   existing_results found;
@@ -20,7 +31,9 @@ parse_result<existing_results> read_existing_results(const sweep_config& cfg, st
   if (h.command != cfg.command.text())
     return input_error{cfg.results.string(),
                        "this results file is for the command '" + h.command + "', not '" + cfg.command.text() + "'" + hint};
-  if (h.axes != cfg.points.axis_names()) {
+  // Point ids hash the axes sorted by name, and records are matched by id: the order of the
+  // keys in [params] may change between runs, the set of axes may not.
+  if (!same_axes(h.axes, cfg.points.axis_names())) {
     std::string axes;
     for (const auto& a : h.axes) axes += (axes.empty() ? "" : ", ") + a;
     return input_error{cfg.results.string(), "this results file is for the axes [" + axes + "]" + hint};
@@ -44,6 +57,22 @@ void warn_unused_axes(const sweep_config& cfg, std::ostream& err) {
     if (!cfg.command.uses_axis(static_cast<int>(k)))
       err << "gridctl: warning: " << cfg.file.string() << ": the command does not use {" << axes[k].name()
           << "}; jobs see it only as $GRIDCTL_P_" << axes[k].name() << "\n";
+}
+
+void warn_quoted_placeholders(const sweep_config& cfg, std::ostream& err) {
+  for (const auto& q : cfg.command.quoted_placeholders()) {
+    const axis& a = cfg.points.axes()[static_cast<std::size_t>(q.axis)];
+    auto example = a.first_quoted_value();
+    if (!example) continue;  // no value gets quotes of gridctl's: the extra quotes are harmless
+    const std::string placeholder = "{" + a.name() + "}";
+    const std::string written = q.quote + placeholder + q.quote;
+    const std::string effect = q.quote == '"' ? "the value " + *example + " reaches the job as " +
+                                                    shell_quote(*example) + ", quotes included"
+                                              : "its quotes close yours, so the value " + *example + " ends up unquoted";
+    err << "gridctl: warning: " << cfg.file.string() << ":" << cfg.command_line << ": the command writes " << written
+        << ", but gridctl quotes values for /bin/sh itself: " << effect
+        << "; write " << placeholder << " without the quotes\n";
+  }
 }
 
 std::string describe_grid(const grid& g) {

@@ -1,14 +1,16 @@
 // axis: parsing of axis value forms and lazy computation of their values.
 #include "axis.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <optional>
 #include <set>
 
 #include "number_format.hpp"
+#include "shell_quote.hpp"
+#include "text_file.hpp"
 
 namespace gridctl {
 
@@ -79,6 +81,37 @@ std::string axis::value(std::uint64_t i) const {
   return {};
 }
 
+value_lengths axis::longest_value() const {
+  value_lengths out;
+  switch (kind_) {
+    case form::list:
+      for (const auto& v : list_) {
+        out.raw = std::max(out.raw, v.size());
+        out.quoted = std::max(out.quoted, shell_quoted_size(v));
+      }
+      break;
+    case form::range:
+      // The values are monotonic: the widest text (most digits, or a '-') is at one of the ends.
+      if (size_ > 0) out.raw = std::max(value(0).size(), value(size_ - 1).size());
+      out.quoted = out.raw;  // digits and '-' need no quotes
+      break;
+    case form::linspace:
+    case form::logspace:
+      // format_number writes at most 17 significant digits, a sign, a point and an exponent
+      // ("-2.2250738585072014e-308"), none of which needs quotes.
+      out.raw = out.quoted = 24;
+      break;
+  }
+  return out;
+}
+
+std::optional<std::string> axis::first_quoted_value() const {
+  if (kind_ != form::list) return std::nullopt;  // numbers never need quotes
+  for (const auto& v : list_)
+    if (shell_quoted_size(v) != v.size()) return v;
+  return std::nullopt;
+}
+
 namespace {
 
 std::string_view trim(std::string_view s) {
@@ -110,6 +143,23 @@ bool is_identifier(std::string_view s) {
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
       return false;
   return true;
+}
+
+/// Whether every bracket in `s` ((), [] and {}) is closed by its own kind, in order, outside
+/// double quotes.
+bool brackets_balanced(std::string_view s) {
+  std::string open;
+  bool quoted = false;
+  for (char c : s) {
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c == '(' || c == '[' || c == '{') open += c;
+    char want = c == ')' ? '(' : c == ']' ? '[' : c == '}' ? '{' : 0;
+    if (!want) continue;
+    if (open.empty() || open.back() != want) return false;
+    open.pop_back();
+  }
+  return open.empty();
 }
 
 parse_result<axis> parse_range(const std::string& name, const std::vector<std::string_view>& args) {
@@ -168,13 +218,15 @@ parse_result<axis> parse_lines(const std::string& name, const std::vector<std::s
   std::string_view file = args[0];
   if (file.size() >= 2 && file.front() == '"' && file.back() == '"') file = file.substr(1, file.size() - 2);
   std::filesystem::path path = base_dir / std::filesystem::path(std::string(file));
-  std::ifstream in(path);
-  if (!in) return err("lines: cannot read '" + path.string() + "'");
+  auto text = read_text_file(path, {lines_max_bytes, lines_max_line});
+  if (!text) return err("lines: cannot read '" + path.string() + "': " + text.error().message);
   std::vector<std::string> values;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::string_view v = trim(line);
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    std::size_t nl = rest.find('\n');
+    std::string_view v = trim(rest.substr(0, nl));
     if (!v.empty()) values.emplace_back(v);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
   }
   return axis::from_list(name, std::move(values));
 }
@@ -184,6 +236,57 @@ std::optional<std::string> first_duplicate(const axis& a) {
   for (std::uint64_t i = 0; i < a.size(); ++i)
     if (!seen.insert(a.value(i)).second) return a.value(i);
   return std::nullopt;
+}
+
+/// The comma-separated arguments of a form, trimmed; none for `()`.
+std::vector<std::string_view> split_args(std::string_view inside) {
+  std::vector<std::string_view> args;
+  if (trim(inside).empty()) return args;
+  std::size_t pos = 0;
+  while (true) {
+    std::size_t comma = inside.find(',', pos);
+    args.push_back(trim(inside.substr(pos, comma == std::string_view::npos ? comma : comma - pos)));
+    if (comma == std::string_view::npos) break;
+    pos = comma + 1;
+  }
+  return args;
+}
+
+/// `B**range(...)` or `B**linspace(...)` (numpy habits) is no form, and as a list it would split
+/// at its commas: the error shows the logspace with the same values. Nothing for other texts.
+std::optional<input_error> power_form_error(const std::string& name, std::string_view text) {
+  std::size_t pow = text.find("**");
+  if (pow == std::string_view::npos) return std::nullopt;
+  std::string_view base_text = trim(text.substr(0, pow));
+  std::string_view rest = trim(text.substr(pow + 2));
+  auto base = to_double(base_text);
+  std::size_t paren = rest.find('(');
+  if (!base || *base <= 0 || paren == std::string_view::npos || rest.back() != ')') return std::nullopt;
+  std::string_view form = trim(rest.substr(0, paren));
+  if (form != "range" && form != "linspace") return std::nullopt;
+  auto args = split_args(rest.substr(paren + 1, rest.size() - paren - 2));
+  auto exponents = form == "range" ? parse_range(name, args) : parse_space(name, form, args);
+  const std::string what = "'" + std::string(text) + "' is not a form";
+  if (!exponents) return err(what + ", and " + exponents.error().message);
+  if (exponents->size() == 0) return err(what + ", and its " + std::string(form) + " has no values");
+  const std::uint64_t n = exponents->size();
+  // range's last value is not its stop: logspace takes the last exponent itself.
+  std::string first = form == "range" ? exponents->value(0) : std::string(args[0]);
+  std::string last = form == "range" ? exponents->value(n - 1) : std::string(args[1]);
+  std::string base_arg = *base == 10 ? "" : ", " + std::string(base_text);
+  return err(what + ": write '" + name + " = logspace(" + first + ", " + last + ", " + std::to_string(n) +
+             base_arg + ")' for the same values");
+}
+
+/// The list inside brackets that wrap the whole text (`[1, 2, 3]`), or nothing.
+std::optional<std::string_view> bracketed_list(std::string_view text) {
+  if (text.size() < 2) return std::nullopt;
+  const std::string_view pairs[] = {"[]", "()", "{}"};
+  bool wrapped = false;
+  for (auto p : pairs) wrapped = wrapped || (text.front() == p[0] && text.back() == p[1]);
+  std::string_view inner = trim(text.substr(1, text.size() - 2));
+  if (!wrapped || inner.empty() || !brackets_balanced(inner)) return std::nullopt;
+  return inner;
 }
 
 }  // namespace
@@ -216,6 +319,10 @@ parse_result<std::vector<std::string>> split_list(std::string_view text) {
       }
       item = std::string(trim(text.substr(start, i - start)));
       if (item.empty()) return err("empty value in list (write \"\" for an empty string)");
+      if (!brackets_balanced(item))
+        return err("'" + item + "' opens or closes a bracket that another item closes or opens: commas " +
+                   "separate items even inside brackets; quote the value (\"" + std::string(text) +
+                   "\") to pass it as one text");
       std::size_t paren = item.find('(');
       if (paren != std::string::npos && paren > 0 && is_identifier(trim(std::string_view(item).substr(0, paren))))
         return err("'" + item + "' looks like a form inside a list: a form must be the whole value; " +
@@ -241,16 +348,7 @@ parse_result<axis> parse_axis(const std::string& name, std::string_view text,
       is_identifier(trim(text.substr(0, paren)))) {
     std::string_view form = trim(text.substr(0, paren));
     std::string_view inside = text.substr(paren + 1, text.size() - paren - 2);
-    std::vector<std::string_view> args;
-    if (!trim(inside).empty()) {
-      std::size_t pos = 0;
-      while (true) {
-        std::size_t comma = inside.find(',', pos);
-        args.push_back(trim(inside.substr(pos, comma == std::string_view::npos ? comma : comma - pos)));
-        if (comma == std::string_view::npos) break;
-        pos = comma + 1;
-      }
-    }
+    std::vector<std::string_view> args = split_args(inside);
     parse_result<axis> result = err("");
     if (form == "range") result = parse_range(name, args);
     else if (form == "linspace" || form == "logspace") result = parse_space(name, form, args);
@@ -265,8 +363,13 @@ parse_result<axis> parse_axis(const std::string& name, std::string_view text,
     return result;
   }
 
+  if (auto e = power_form_error(name, text)) return *e;
   auto items = split_list(text);
-  if (!items) return items.error();
+  if (!items) {
+    if (auto inner = bracketed_list(text))
+      return err("a list is written without brackets: write '" + name + " = " + std::string(*inner) + "'");
+    return items.error();
+  }
   axis a = axis::from_list(name, std::move(*items));
   // Two equal values would be one point twice, with one point id.
   if (auto dup = first_duplicate(a)) return err("axis '" + name + "' lists '" + *dup + "' twice");

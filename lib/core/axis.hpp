@@ -6,10 +6,15 @@
 //   p = linspace(start, stop, num)                    inclusive, like numpy
 //   p = logspace(start, stop, num[, base])            base ** linspace(...)
 //   p = lines(FILE)                                    one value per non-empty line
+//
+// A comma still separates items inside brackets, so `[1, 2, 3]` or `2**range(-5, 17, 2)` would
+// become items like `[1` and `17`: an unquoted item that opens a bracket it does not close (or
+// the reverse) is refused with the form that was meant.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +22,17 @@
 #include "input_error.hpp"
 
 namespace gridctl {
+
+/// Bounds of a lines(FILE) file, so that lines(/dev/zero) fails fast.
+inline constexpr std::size_t lines_max_bytes = std::size_t{64} << 20;
+inline constexpr std::size_t lines_max_line = std::size_t{128} << 10;
+
+/// The longest value text of an axis, as is and shell-quoted (exact for lists and ranges, a
+/// bound for linspace/logspace).
+struct value_lengths {
+  std::size_t raw = 0;
+  std::size_t quoted = 0;
+};
 
 /// One axis of the grid: its name and a way to produce value number i as text.
 class axis {
@@ -38,6 +54,10 @@ class axis {
   /// The double behind value i of a linspace/logspace axis (numpy's formula).
   double real_value(std::uint64_t i) const;
   form kind() const { return kind_; }
+  /// How long its values can be, without computing every value of a generated form.
+  value_lengths longest_value() const;
+  /// The first value that shell quoting changes (a list item such as "a b"), if any.
+  std::optional<std::string> first_quoted_value() const;
 
  private:
   std::string name_;

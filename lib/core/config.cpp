@@ -3,10 +3,13 @@
 
 #include "machine.hpp"
 
+#include "suggest.hpp"
+#include "text_file.hpp"
+
 #include <boost/program_options/detail/config_file.hpp>
 #include <boost/program_options/errors.hpp>
+#include <algorithm>
 #include <charconv>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -96,20 +99,36 @@ struct raw_config {
   std::map<std::string, raw_entry> sweep, workers;
   std::vector<std::pair<std::string, raw_entry>> params;
   std::vector<metric_entry> metrics;
+  std::map<std::string, int> header_line;  ///< section -> line of its first header
 };
 
 /// "FILE:LINE", where errors about a line point.
 std::string at(const std::string& fname, int line) { return fname + ":" + std::to_string(line); }
 
-/// The file's lines with comments stripped (see strip_comment); refuses unknown sections.
-parse_result<std::vector<std::string>> read_lines(const std::filesystem::path& file) {
-  const std::string fname = file.string();
-  std::ifstream in(file);
-  if (!in) return input_error{fname, "cannot read the config file"};
+/// Largest config file read (a guard against a wrong path such as /dev/zero).
+constexpr std::size_t config_max_bytes = std::size_t{64} << 20;
+
+/// The file's lines with comments stripped (see strip_comment), and the line of each section's
+/// first header; refuses unknown sections.
+struct config_lines {
   std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) {
+  std::map<std::string, int> header_line;
+};
+
+parse_result<config_lines> read_lines(const std::filesystem::path& file) {
+  const std::string fname = file.string();
+  auto text = read_text_file(file, {config_max_bytes, 0});
+  if (!text) return input_error{fname, "cannot read the config file: " + text.error().message};
+  config_lines out;
+  std::vector<std::string>& lines = out.lines;
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    std::size_t nl = rest.find('\n');
+    std::string line(rest.substr(0, nl));
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    const int line_no = static_cast<int>(lines.size()) + 1;
     if (line.find(hidden_hash) != std::string::npos)
-      return input_error{at(fname, static_cast<int>(lines.size()) + 1), "control character \\x01 in the config file"};
+      return input_error{at(fname, line_no), "control character \\x01 in the config file"};
     lines.push_back(strip_comment(line));
     // Section headers are not reported by the parser: check them here, so that a misspelt
     // section is refused even when it holds no key.
@@ -117,12 +136,20 @@ parse_result<std::vector<std::string>> read_lines(const std::filesystem::path& f
     if (t.size() >= 2 && t.front() == '[' && t.back() == ']') {
       std::string section = t.substr(1, t.size() - 2);
       if (section != "sweep" && section != "params" && section != "workers" && section != "metrics")
-        return input_error{at(fname, static_cast<int>(lines.size())),
+        return input_error{at(fname, line_no),
                            "unknown section [" + unhide_hashes(section) +
                                "] (known: [sweep], [params], [workers], [metrics])"};
+      out.header_line.emplace(section, line_no);
     }
   }
-  return lines;
+  return out;
+}
+
+/// "unknown key 'timout' in [sweep] (did you mean 'timeout'? keys: ...)".
+std::string unknown_key(const std::string& key, const char* section, const std::vector<std::string>& keys) {
+  std::string list;
+  for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
+  return "unknown key '" + key + "' in [" + section + "] (" + did_you_mean(key, keys) + "keys: " + list + ")";
 }
 
 /// Parses the INI text with program_options' config-file parser into sections and keys,
@@ -132,9 +159,10 @@ parse_result<raw_config> read_ini(const std::filesystem::path& file) {
   const std::string fname = file.string();
   auto lines = read_lines(file);
   if (!lines) return lines.error();
-  line_counting_buf buf(std::move(*lines));
+  line_counting_buf buf(std::move(lines->lines));
   std::istream stream(&buf);
   raw_config raw;
+  raw.header_line = std::move(lines->header_line);
   std::map<std::string, int> seen;  // full key -> line, to catch duplicates
   try {
     std::set<std::string> no_registered_options;  // every key is checked below instead
@@ -155,14 +183,15 @@ parse_result<raw_config> read_ini(const std::filesystem::path& file) {
                                                 std::to_string(prev->second) + ")"};
       raw_entry entry{value, line};
       if (section == "sweep") {
-        static const std::set<std::string> keys = {"name", "command", "workdir", "results",
-                                                   "timeout", "retries", "output_limit", "kill_grace",
-                                                   "require_metrics"};
-        if (!keys.count(key)) return input_error{at(fname, line), "unknown key '" + key + "' in [sweep]"};
+        static const std::vector<std::string> keys = {"name",    "command", "workdir",      "results",        "timeout",
+                                                      "retries", "output_limit", "kill_grace", "require_metrics"};
+        if (std::find(keys.begin(), keys.end(), key) == keys.end())
+          return input_error{at(fname, line), unknown_key(key, "sweep", keys)};
         raw.sweep[key] = entry;
       } else if (section == "workers") {
-        static const std::set<std::string> keys = {"listen", "local", "heartbeat", "max_slots"};
-        if (!keys.count(key)) return input_error{at(fname, line), "unknown key '" + key + "' in [workers]"};
+        static const std::vector<std::string> keys = {"listen", "local", "heartbeat", "max_slots"};
+        if (std::find(keys.begin(), keys.end(), key) == keys.end())
+          return input_error{at(fname, line), unknown_key(key, "workers", keys)};
         raw.workers[key] = entry;
       } else if (section == "params") {
         raw.params.emplace_back(key, entry);
@@ -212,6 +241,25 @@ class entry_reader {
   std::string fname_;
 };
 
+/// Linux's MAX_ARG_STRLEN: one argument or one environment string, its NUL included.
+constexpr std::size_t max_arg_bytes = 131072;
+
+/// The line a whole-file error points at: the section's first header, or line 1 without one.
+std::string section_at(const raw_config& raw, const std::string& fname, const char* section) {
+  auto it = raw.header_line.find(section);
+  return at(fname, it == raw.header_line.end() ? 1 : it->second);
+}
+
+/// Refuses an axis whose longest value cannot reach a job: each value is the environment string
+/// GRIDCTL_P_<name>=<value>, which execve refuses (E2BIG) above MAX_ARG_STRLEN.
+std::optional<std::string> value_too_long(const axis& a) {
+  std::size_t env = std::string("GRIDCTL_P_=").size() + a.name().size() + a.longest_value().raw + 1;
+  if (env <= max_arg_bytes) return std::nullopt;
+  return "axis '" + a.name() + "' has a value of " + std::to_string(a.longest_value().raw) +
+         " bytes: a job gets it as GRIDCTL_P_" + a.name() + "=VALUE, and Linux takes at most " +
+         std::to_string(max_arg_bytes) + " bytes per argument or environment string (MAX_ARG_STRLEN)";
+}
+
 /// [params]: the axes, in key order.
 parse_result<grid> read_params(const raw_config& raw, const std::string& fname, const std::filesystem::path& dir) {
   std::vector<axis> axes;
@@ -220,11 +268,35 @@ parse_result<grid> read_params(const raw_config& raw, const std::string& fname, 
     auto a = parse_axis(name, entry.value, dir);
     if (!a) return input_error{at(fname, entry.line), a.error().message};
     if (a->size() > max_points / count) return input_error{at(fname, entry.line), "the grid has more than 2^62 points"};
+    if (auto problem = value_too_long(*a)) return input_error{at(fname, entry.line), *problem};
     count *= a->size();
     axes.push_back(std::move(*a));
   }
-  if (axes.empty()) return input_error{fname, "[params] needs at least one axis, e.g. p = 1, 2, 3"};
+  if (axes.empty())
+    return input_error{section_at(raw, fname, "params"), "[params] needs at least one axis, e.g. p = 1, 2, 3"};
   return grid(std::move(axes));
+}
+
+/// [sweep] command, checked against the axes: every placeholder names one, and the longest
+/// command (each axis at its longest quoted value) fits in the one argument of /bin/sh -c.
+parse_result<command_template> read_command(const raw_config& raw, const std::string& fname, const grid& points) {
+  auto command = raw.sweep.find("command");
+  if (command == raw.sweep.end())
+    return input_error{section_at(raw, fname, "sweep"), "missing required key 'command' in [sweep]"};
+  const raw_entry& c = command->second;
+  if (c.value.empty()) return input_error{at(fname, c.line), "'command' is empty"};
+  auto cmd = command_template::parse(c.value, points.axis_names());
+  if (!cmd) return input_error{at(fname, c.line), cmd.error().message};
+  std::vector<std::size_t> longest;
+  for (const auto& a : points.axes()) longest.push_back(a.longest_value().quoted);
+  std::size_t bytes = cmd->longest_render(longest) + 1;
+  if (bytes > max_arg_bytes)
+    return input_error{at(fname, c.line), "the longest command is " + std::to_string(bytes - 1) +
+                                              " bytes (each axis at its longest value, quoted): jobs run it as "
+                                              "/bin/sh -c COMMAND, and Linux takes at most " +
+                                              std::to_string(max_arg_bytes) +
+                                              " bytes per argument, its NUL included (MAX_ARG_STRLEN)"};
+  return cmd;
 }
 
 /// [sweep]: every key but the command (which needs the axes).
@@ -335,13 +407,10 @@ parse_result<sweep_config> load_config(const std::filesystem::path& given) {
   if (!points) return points.error();
   cfg.points = std::move(*points);
 
-  auto command = raw->sweep.find("command");
-  if (command == raw->sweep.end()) return input_error{fname, "missing required key 'command' in [sweep]"};
-  const raw_entry& c = command->second;
-  if (c.value.empty()) return input_error{at(fname, c.line), "'command' is empty"};
-  auto cmd = command_template::parse(c.value, cfg.points.axis_names());
-  if (!cmd) return input_error{at(fname, c.line), cmd.error().message};
+  auto cmd = read_command(*raw, fname, cfg.points);
+  if (!cmd) return cmd.error();
   cfg.command = std::move(*cmd);
+  cfg.command_line = raw->sweep.at("command").line;
 
   entry_reader reader(fname);
   if (auto e = read_sweep(*raw, reader, dir, cfg)) return *e;

@@ -20,6 +20,7 @@ struct sweep_config {
   std::filesystem::path file;       ///< the config file, absolute
   std::string name;                 ///< [sweep] name; default: the file's stem
   command_template command;         ///< [sweep] command, placeholders resolved
+  int command_line = 0;             ///< line of `command` in the file, for warnings about it
   std::filesystem::path workdir;    ///< [sweep] workdir, absolute; default: the file's folder
   std::filesystem::path results;    ///< [sweep] results, absolute; default: <name>.jsonl beside the file
   std::optional<duration> timeout;  ///< [sweep] timeout per attempt; none by default
@@ -40,7 +41,8 @@ struct sweep_config {
   int local_slots() const;
 };
 
-/// Reads and validates a config file. Errors carry "FILE:LINE" (or "FILE" for a missing key).
+/// Reads and validates a config file. Errors carry "FILE:LINE" ("FILE" alone when the file
+/// cannot be read; a whole-file problem points at its section's header, or line 1).
 parse_result<sweep_config> load_config(const std::filesystem::path& file);
 
 /// Largest number of points a sweep may have (ids and counters stay in 63 bits).

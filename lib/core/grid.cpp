@@ -116,6 +116,55 @@ bool command_template::uses_axis(int axis) const {
   return false;
 }
 
+std::size_t command_template::longest_render(const std::vector<std::size_t>& longest_quoted) const {
+  std::size_t n = 0;
+  for (const auto& p : parts_) n += p.axis < 0 ? p.literal.size() : longest_quoted[static_cast<std::size_t>(p.axis)];
+  return n;
+}
+
+namespace {
+
+/// /bin/sh's quoting state along a command's literal text: none, inside '...' or inside "...".
+struct shell_quote_state {
+  char quote = 0;            // 0, '\'' or '"'
+  bool opened_last = false;  // whether the last character fed opened the current quotes
+  bool escaped = false;      // a backslash outside single quotes escapes the next character
+
+  void feed(char c) {
+    opened_last = false;
+    if (escaped) {
+      escaped = false;
+    } else if (c == '\\' && quote != '\'') {
+      escaped = true;
+    } else if (quote == 0 && (c == '\'' || c == '"')) {
+      quote = c;
+      opened_last = true;
+    } else if (c == quote) {
+      quote = 0;
+    }
+  }
+};
+
+}  // namespace
+
+std::vector<command_template::quoted_placeholder> command_template::quoted_placeholders() const {
+  std::vector<quoted_placeholder> out;
+  shell_quote_state state;
+  for (std::size_t k = 0; k < parts_.size(); ++k) {
+    const part& p = parts_[k];
+    if (p.axis < 0) {
+      for (char c : p.literal) state.feed(c);
+      continue;
+    }
+    // Only a placeholder that is the whole quoted word: "--x={v}" or sh -c "echo {v}" are
+    // deliberate (the value is quoted again for the inner shell).
+    bool closes = k + 1 < parts_.size() && parts_[k + 1].axis < 0 && parts_[k + 1].literal.front() == state.quote;
+    if (state.quote != 0 && state.opened_last && closes) out.push_back({p.axis, state.quote});
+    state.opened_last = false;
+  }
+  return out;
+}
+
 std::vector<std::pair<std::string, std::string>> job_environment(
     const grid& g, point_id id, int attempt, const std::vector<std::string>& values) {
   std::vector<std::pair<std::string, std::string>> env;

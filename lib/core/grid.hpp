@@ -59,6 +59,16 @@ class command_template {
   std::string render(const std::vector<std::string>& values) const;
   /// Whether {axis} (its position in key order) appears in the command.
   bool uses_axis(int axis) const;
+  /// Length of the longest command this can render, given each axis's longest shell-quoted value.
+  std::size_t longest_render(const std::vector<std::size_t>& longest_quoted) const;
+  /// A placeholder written inside quotes of its own, `"{v}"` or `'{v}'`.
+  struct quoted_placeholder {
+    int axis;
+    char quote;
+  };
+  /// The placeholders wrapped in quotes: gridctl quotes values itself, so the shell would pass
+  /// such quotes to the job literally ("'a b'") or split the value ('' a b '').
+  std::vector<quoted_placeholder> quoted_placeholders() const;
   const std::string& text() const { return text_; }
 
  private:

@@ -13,12 +13,24 @@ bool is_safe(char c) {
       return false;
   }
 }
-}  // namespace
 
-std::string shell_quote(std::string_view text) {
+bool needs_no_quotes(std::string_view text) {
   bool safe = !text.empty();
   for (char c : text) safe = safe && is_safe(c);
-  if (safe) return std::string(text);
+  return safe;
+}
+}  // namespace
+
+std::size_t shell_quoted_size(std::string_view text) {
+  if (needs_no_quotes(text)) return text.size();
+  std::size_t n = text.size() + 2;
+  for (char c : text)
+    if (c == '\'') n += 3;
+  return n;
+}
+
+std::string shell_quote(std::string_view text) {
+  if (needs_no_quotes(text)) return std::string(text);
   std::string out = "'";
   for (char c : text) {
     if (c == '\'') out += "'\\''";

@@ -1,6 +1,7 @@
 // shell_quote: how a value is put into a /bin/sh command line (SPEC, "Placeholders").
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -10,5 +11,8 @@ namespace gridctl {
 /// else wrapped in single quotes with each ' written as '\'' — the one quoting in which
 /// /bin/sh gives every byte its literal meaning ($, `, \, newlines included).
 std::string shell_quote(std::string_view text);
+
+/// shell_quote(text).size(), without building the text.
+std::size_t shell_quoted_size(std::string_view text);
 
 }  // namespace gridctl

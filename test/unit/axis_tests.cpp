@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 
+#include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -11,7 +13,10 @@
 #include <vector>
 
 #include "axis.hpp"
+#include "number_format.hpp"
+#include "shell_quote.hpp"
 #include "temp_dir.hpp"
+#include "text_file.hpp"
 
 using gridctl::axis;
 using gridctl::parse_axis;
@@ -43,6 +48,10 @@ struct temp_dir : gridctl::testing::temp_dir {
 };
 
 const fs::path no_dir = "/nonexistent-gridctl-dir";
+
+bool read_text_file_ok(const fs::path& file, const gridctl::text_limits& limits) {
+  return gridctl::read_text_file(file, limits).ok();
+}
 
 }  // namespace
 
@@ -221,7 +230,7 @@ BOOST_AUTO_TEST_CASE(lines_errors) {
   dir.write("empty.txt", "\n\r\n  \n");
   dir.write("dup.txt", "a\nb\na\n");
   const std::vector<bad_case> cases = {
-      {"lines(missing.txt)", "cannot read"},
+      {"lines(missing.txt)", "No such file or directory"},
       {"lines(empty.txt)", "no values"},
       {"lines(dup.txt)", "twice"},
       {"lines()", "lines"},
@@ -267,6 +276,132 @@ BOOST_AUTO_TEST_CASE(split_list_items) {
   BOOST_TEST(*items == expected, boost::test_tools::per_element());
   BOOST_TEST(!split_list("a,").ok());
   BOOST_TEST(!split_list("\"a").ok());
+}
+
+BOOST_AUTO_TEST_CASE(list_items_that_split_brackets_are_refused_with_the_meant_form) {
+  // A comma separates items even inside brackets: these would silently become items like "[1"
+  // and "17". Each refusal shows what to write instead.
+  const std::vector<bad_case> cases = {
+      {"[1, 2, 3]", "write 'p = 1, 2, 3'"},
+      {"(a, b)", "write 'p = a, b'"},
+      {"{x, \"y z\"}", "write 'p = x, \"y z\"'"},
+      {"2**range(-5, 17, 2)", "write 'p = logspace(-5, 15, 11, 2)'"},
+      {"10 ** range(3)", "write 'p = logspace(0, 2, 3)'"},
+      {"2**range(10, 0, -5)", "write 'p = logspace(10, 5, 2, 2)'"},
+      {"2**linspace(0, 1, 5)", "write 'p = logspace(0, 1, 5, 2)'"},
+      {"2**range(5, 0)", "no values"},
+      {"2**range(0, 4, 0)", "step"},
+      {"a (b, c", "quote the value (\"a (b, c\")"},
+      {"x), y", "bracket"},
+      {"[1, 2], [3, 4]", "bracket"},
+      {"range(1, 5), 7", "bracket"},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT("text = '" << c.text << "'") {
+      auto a = parse_axis("p", c.text, no_dir);
+      BOOST_TEST_REQUIRE(!a.ok(), "accepted, the first value: " << (a.ok() ? a->value(0) : ""));
+      BOOST_TEST(a.error().message.find(c.phrase) != std::string::npos, "message: " << a.error().message);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(suggested_logspace_gives_the_values_of_the_power_of_a_range) {
+  auto refused = parse_axis("p", "2**range(-5, 17, 2)", no_dir);
+  BOOST_TEST_REQUIRE(!refused.ok());
+  const std::string& m = refused.error().message;
+  std::size_t from = m.find("logspace(");
+  BOOST_TEST_REQUIRE(from != std::string::npos);
+  auto meant = parse_axis("p", m.substr(from, m.find(')', from) + 1 - from), no_dir);
+  BOOST_TEST_REQUIRE(meant.ok());
+  BOOST_TEST_REQUIRE(meant->size() == 11u);
+  for (std::uint64_t i = 0; i < 11; ++i)
+    BOOST_TEST(meant->value(i) == gridctl::format_number(std::pow(2.0, -5.0 + 2.0 * static_cast<double>(i))));
+}
+
+BOOST_AUTO_TEST_CASE(balanced_or_quoted_brackets_stay_values) {
+  const std::vector<good_case> cases = {
+      {"\"a (b, c\", d", {"a (b, c", "d"}},
+      {"\"[1, 2, 3]\"", {"[1, 2, 3]"}},
+      {"[1], [2]", {"[1]", "[2]"}},
+      {"a[0], x {y}", {"a[0]", "x {y}"}},
+      {"\"2**range(-5, 17, 2)\"", {"2**range(-5, 17, 2)"}},
+      {"2**10, 3**2", {"2**10", "3**2"}},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT("text = " << c.text) {
+      auto a = parse_axis("p", c.text, no_dir);
+      BOOST_TEST_REQUIRE(a.ok(), "error: " << (a.ok() ? "" : a.error().message));
+      BOOST_TEST(values_of(*a) == c.expected, boost::test_tools::per_element());
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(lines_of_a_device_or_a_directory_fail_fast_with_the_reason) {
+  // /dev/zero has no newline and reports a size of 0: only a bounded read stops it.
+  auto start = std::chrono::steady_clock::now();
+  auto zero = parse_axis("p", "lines(/dev/zero)", no_dir);
+  BOOST_TEST_REQUIRE(!zero.ok());
+  BOOST_TEST(zero.error().message.find("longer than 128 KiB") != std::string::npos, zero.error().message);
+  BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(5)));
+  auto root = parse_axis("p", "lines(/)", no_dir);
+  BOOST_TEST_REQUIRE(!root.ok());
+  BOOST_TEST(root.error().message.find("Is a directory") != std::string::npos, root.error().message);
+}
+
+BOOST_AUTO_TEST_CASE(lines_drops_a_byte_order_mark) {
+  temp_dir dir;
+  dir.write("bom.txt", "\xEF\xBB\xBF" "alpha\nbeta\n");
+  auto a = parse_axis("p", "lines(bom.txt)", dir.path);
+  BOOST_TEST_REQUIRE(a.ok(), "error: " << (a.ok() ? "" : a.error().message));
+  std::vector<std::string> expected = {"alpha", "beta"};
+  BOOST_TEST(values_of(*a) == expected, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(longest_value_is_exact_for_lists_and_ranges_and_bounds_generated_numbers) {
+  auto list = parse_axis("p", "a, \"it's here\", bbbb", no_dir);
+  BOOST_TEST_REQUIRE(list.ok());
+  BOOST_TEST(list->longest_value().raw == 9u);
+  BOOST_TEST(list->longest_value().quoted == gridctl::shell_quote("it's here").size());
+  BOOST_TEST(*list->first_quoted_value() == "it's here");
+
+  auto range = parse_axis("p", "range(-100, 5)", no_dir);
+  BOOST_TEST(range->longest_value().raw == 4u);  // "-100"
+  BOOST_TEST(range->longest_value().quoted == 4u);
+  BOOST_TEST(!range->first_quoted_value().has_value());
+  BOOST_TEST(parse_axis("p", "range(5, 1000000, 7)", no_dir)->longest_value().raw == 6u);
+
+  for (const char* text : {"linspace(-1e-300, 1, 1000)", "logspace(-307, 308, 1000)", "linspace(0, 1, 10000001)"}) {
+    BOOST_TEST_CONTEXT(text) {
+      auto a = parse_axis("p", text, no_dir);
+      BOOST_TEST_REQUIRE(a.ok());
+      std::size_t longest = 0;
+      for (std::uint64_t i = 0; i < a->size(); i += 1 + a->size() / 100000) longest = std::max(longest, a->value(i).size());
+      BOOST_TEST(a->longest_value().raw >= longest);
+      BOOST_TEST(a->longest_value().quoted == a->longest_value().raw);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(read_text_file_bounds_size_and_line_length) {
+  temp_dir dir;
+  auto small = dir.write("f.txt", std::string(100, 'a') + "\n" + std::string(50, 'b'));
+  BOOST_TEST(read_text_file_ok(small, {200, 100}));
+  auto too_big = gridctl::read_text_file(small, {150, 0});
+  BOOST_TEST_REQUIRE(!too_big.ok());
+  BOOST_TEST(too_big.error().message == "it is larger than 150 bytes");
+  auto too_long = gridctl::read_text_file(small, {1000, 99});
+  BOOST_TEST_REQUIRE(!too_long.ok());
+  BOOST_TEST(too_long.error().message == "line 1 is longer than 99 bytes");
+  auto last_too_long = gridctl::read_text_file(small, {1000, 49});
+  BOOST_TEST_REQUIRE(!last_too_long.ok());
+  BOOST_TEST(last_too_long.error().message == "line 1 is longer than 49 bytes");
+  // A long line that spans read chunks (64 KiB) is counted whole, and its number is right.
+  auto spanning = dir.write("g.txt", "x\ny\n" + std::string(200000, 'c') + "\n");
+  auto r = gridctl::read_text_file(spanning, {1 << 20, 131072});
+  BOOST_TEST_REQUIRE(!r.ok());
+  BOOST_TEST(r.error().message == "line 3 is longer than 128 KiB");
+  BOOST_TEST(gridctl::read_text_file(spanning, {1 << 20, 200000}).ok());
+  BOOST_TEST(gridctl::read_text_file(dir.path / "none", {}).error().message == "No such file or directory");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

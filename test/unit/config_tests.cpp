@@ -4,7 +4,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <stdlib.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -188,12 +190,12 @@ BOOST_AUTO_TEST_CASE(every_error_is_refused_with_its_location) {
   struct error_case {
     const char* what;
     std::string content;
-    int line;            // 0: the error names the file only
+    int line;
     const char* phrase;  // a useful part of the message
   };
   const std::vector<error_case> cases = {
-      {"missing command", "[sweep]\nname = x\n[params]\np = 1\n", 0, "command"},
-      {"no [params] axis", "[sweep]\ncommand = echo hi\n", 0, "[params]"},
+      {"missing command", "[sweep]\nname = x\n[params]\np = 1\n", 1, "command"},
+      {"no [params] axis", "[sweep]\ncommand = echo hi\n", 1, "[params]"},
       {"unknown section", "[sweep]\ncommand = echo {p}\n[params]\np = 1\n[extra]\nfoo = 1\n", 5,
        "unknown section"},
       {"unknown key in [sweep]", "[sweep]\ncommand = echo {p}\ntimout = 10m\n[params]\np = 1\n", 3,
@@ -245,7 +247,7 @@ BOOST_AUTO_TEST_CASE(every_error_is_refused_with_its_location) {
       auto file = write("case.ini", c.content);
       auto r = load_config(file);
       BOOST_TEST_REQUIRE(!r.ok());
-      std::string where = file.string() + (c.line > 0 ? ":" + std::to_string(c.line) : "");
+      std::string where = file.string() + ":" + std::to_string(c.line);
       BOOST_TEST(r.error().where == where);
       BOOST_TEST(r.error().message.find(c.phrase) != std::string::npos, "message: " << r.error().message);
       // The printed form is exactly "FILE:LINE: message".
@@ -254,10 +256,127 @@ BOOST_AUTO_TEST_CASE(every_error_is_refused_with_its_location) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(missing_config_file_is_an_error) {
-  auto r = load_config(dir / "absent.ini");
+BOOST_AUTO_TEST_CASE(whole_file_errors_point_at_their_section_header_or_line_1) {
+  struct whole_case {
+    const char* what;
+    std::string content;
+    int line;
+    const char* phrase;
+  };
+  const std::vector<whole_case> cases = {
+      {"no axes under [params]", "# sweep\n[sweep]\ncommand = echo hi\n\n[params]\n# none yet\n", 5, "[params] needs"},
+      {"no [params] at all", "[sweep]\ncommand = echo hi\n", 1, "[params] needs"},
+      {"no [params], config starts with a comment", "# c\n\n[sweep]\ncommand = echo hi\n", 1, "[params] needs"},
+      {"command missing under [sweep]", "[params]\np = 1\n\n[sweep]\nname = x\n", 4, "missing required key 'command'"},
+      {"no [sweep] at all", "\n[params]\np = 1\n", 1, "missing required key 'command'"},
+      {"empty file", "", 1, "[params] needs"},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.what) {
+      auto file = write("whole.ini", c.content);
+      auto r = load_config(file);
+      BOOST_TEST_REQUIRE(!r.ok());
+      BOOST_TEST(r.error().where == file.string() + ":" + std::to_string(c.line));
+      BOOST_TEST(r.error().message.find(c.phrase) != std::string::npos, "message: " << r.error().message);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(unknown_keys_list_the_valid_ones_with_a_did_you_mean) {
+  auto typo = load_config(write("c.ini", "[sweep]\ncommand = echo {p}\ntimout = 10m\n[params]\np = 1\n"));
+  BOOST_TEST_REQUIRE(!typo.ok());
+  BOOST_TEST(typo.error().message ==
+             "unknown key 'timout' in [sweep] (did you mean 'timeout'? keys: name, command, workdir, results, "
+             "timeout, retries, output_limit, kill_grace, require_metrics)");
+  auto swapped = load_config(write("c.ini", "[sweep]\ncommand = echo {p}\nretires = 1\n[params]\np = 1\n"));
+  BOOST_TEST_REQUIRE(!swapped.ok());
+  BOOST_TEST(swapped.error().message.find("did you mean 'retries'?") != std::string::npos, swapped.error().message);
+  // Nothing near: the list alone.
+  auto far = load_config(write("c.ini", "[sweep]\ncommand = echo {p}\n[params]\np = 1\n[workers]\nslots = 4\n"));
+  BOOST_TEST_REQUIRE(!far.ok());
+  BOOST_TEST(far.error().message == "unknown key 'slots' in [workers] (keys: listen, local, heartbeat, max_slots)");
+  auto near = load_config(write("c.ini", "[sweep]\ncommand = echo {p}\n[params]\np = 1\n[workers]\nlisen = tcp://*:1\n"));
+  BOOST_TEST_REQUIRE(!near.ok());
+  BOOST_TEST(near.error().message.find("did you mean 'listen'?") != std::string::npos, near.error().message);
+}
+
+BOOST_AUTO_TEST_CASE(an_unreadable_config_says_why) {
+  auto missing = load_config(dir / "absent.ini");
+  BOOST_TEST_REQUIRE(!missing.ok());
+  BOOST_TEST(missing.error().text() == (dir / "absent.ini").string() + ": cannot read the config file: No such file or directory");
+  fs::create_directory(dir / "d.ini");
+  auto directory = load_config(dir / "d.ini");
+  BOOST_TEST_REQUIRE(!directory.ok());
+  BOOST_TEST(directory.error().text() == (dir / "d.ini").string() + ": cannot read the config file: Is a directory");
+  if (::geteuid() != 0) {  // root reads any file
+    auto file = write("locked.ini", "[sweep]\ncommand = echo {p}\n[params]\np = 1\n");
+    fs::permissions(file, fs::perms::none);
+    auto locked = load_config(file);
+    BOOST_TEST_REQUIRE(!locked.ok());
+    BOOST_TEST(locked.error().message.find("Permission denied") != std::string::npos, locked.error().message);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_byte_order_mark_is_accepted) {
+  auto r = load_config(write("bom.ini", "\xEF\xBB\xBF[sweep]\r\ncommand = echo {p}\r\n[params]\r\np = 1, 2\r\n"));
+  BOOST_TEST_REQUIRE(r.ok(), error_text(r));
+  BOOST_TEST(r->command.text() == "echo {p}");
+  BOOST_TEST(r->points.size() == 2u);
+  // Line numbers are unchanged by the mark.
+  auto bad = load_config(write("bom.ini", "\xEF\xBB\xBF[sweep]\ncommand = echo {p}\n[params]\np = range(0)\n"));
+  BOOST_TEST_REQUIRE(!bad.ok());
+  BOOST_TEST(bad.error().where == (dir / "bom.ini").string() + ":4");
+}
+
+BOOST_AUTO_TEST_CASE(values_and_commands_longer_than_one_argument_are_refused) {
+  // Linux's MAX_ARG_STRLEN is 131072 bytes with the NUL: the value reaches the job as the
+  // environment string GRIDCTL_P_p=VALUE (11 + 1 bytes around it), the command as one argument.
+  const std::size_t limit = 131072;
+  const std::string head = "[sweep]\ncommand = echo {p}\n[params]\n# values\np = short, ";
+  const std::size_t fits = limit - std::string("GRIDCTL_P_p=").size() - 1;
+  auto ok = load_config(write("c.ini", head + std::string(fits, 'v') + "\n"));
+  BOOST_TEST(ok.ok(), error_text(ok));
+  auto value = load_config(write("c.ini", head + std::string(fits + 1, 'v') + "\n"));
+  BOOST_TEST_REQUIRE(!value.ok());
+  BOOST_TEST(value.error().where == (dir / "c.ini").string() + ":5");
+  BOOST_TEST(value.error().message.find("MAX_ARG_STRLEN") != std::string::npos, value.error().message);
+
+  // Each value fits, but the command holds the longest twice, quoted: refused at its line.
+  const std::string half(70000, 'v');
+  auto twice = load_config(write("c.ini", "[sweep]\n\ncommand = echo {p} {p}\n[params]\np = 1, \"" + half + " \"\n"));
+  BOOST_TEST_REQUIRE(!twice.ok());
+  BOOST_TEST(twice.error().where == (dir / "c.ini").string() + ":3");
+  BOOST_TEST(twice.error().message.find("the longest command is " + std::to_string(6 + 2 * (70001 + 2)) +
+                                        " bytes") != std::string::npos,
+             twice.error().message);
+
+  // A long literal command alone: 131071 bytes fit, one more does not.
+  const std::string cmd = "echo {p} ";
+  auto at_limit = load_config(write("c.ini", "[sweep]\ncommand = " + cmd + std::string(limit - 1 - cmd.size() + 2, 'x') +
+                                                 "\n[params]\np = 1\n"));
+  BOOST_TEST(at_limit.ok(), error_text(at_limit));
+  auto over = load_config(write("c.ini", "[sweep]\ncommand = " + cmd + std::string(limit - cmd.size() + 2, 'x') +
+                                             "\n[params]\np = 1\n"));
+  BOOST_TEST_REQUIRE(!over.ok());
+  BOOST_TEST(over.error().where == (dir / "c.ini").string() + ":2");
+}
+
+BOOST_AUTO_TEST_CASE(the_length_check_is_cheap_for_ten_million_points) {
+  // Numeric forms are bounded without computing their values; lists are measured once each.
+  auto start = std::chrono::steady_clock::now();
+  auto r = load_config(write("c.ini",
+                             "[sweep]\ncommand = run {a} {b} {c} {d}\n[params]\na = range(-10000, 10000)\n"
+                             "b = linspace(0, 1, 50)\nc = logspace(-3, 3, 10)\nd = x, \"y z\", 10\n"));
+  BOOST_TEST_REQUIRE(r.ok(), error_text(r));
+  BOOST_TEST(r->points.size() == 30000000u);
+  BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(2)));
+}
+
+BOOST_AUTO_TEST_CASE(lines_files_are_bounded) {
+  auto r = load_config(write("c.ini", "[sweep]\ncommand = echo {p}\n[params]\np = lines(/dev/zero)\n"));
   BOOST_TEST_REQUIRE(!r.ok());
-  BOOST_TEST(r.error().where == (dir / "absent.ini").string());
+  BOOST_TEST(r.error().where == (dir / "c.ini").string() + ":4");
+  BOOST_TEST(r.error().message.find("longer than 128 KiB") != std::string::npos, r.error().message);
 }
 
 BOOST_AUTO_TEST_CASE(empty_unknown_section_is_refused) {

@@ -211,6 +211,46 @@ BOOST_AUTO_TEST_CASE(uses_axis_tells_which_axes_the_command_mentions) {
   BOOST_TEST(t->uses_axis(1));
 }
 
+BOOST_AUTO_TEST_CASE(quoted_placeholders_are_those_wrapped_in_quotes_of_their_own) {
+  // "{p}" and '{p}' fight gridctl's own quoting; a placeholder inside a longer quoted word
+  // (sh -c "echo {p}") is usually deliberate, and an escaped quote opens nothing.
+  struct quoted_case {
+    const char* command;
+    std::vector<std::pair<int, char>> expected;  // axis, quote
+  };
+  const std::vector<quoted_case> cases = {
+      {R"(echo "{p}")", {{0, '"'}}},
+      {R"(echo '{q}')", {{1, '\''}}},
+      {R"(run --a "{p}" --b '{q}')", {{0, '"'}, {1, '\''}}},
+      {R"(echo {p} {q})", {}},
+      {R"(sh -c "echo {p}")", {}},
+      {R"(echo "--x={p}")", {}},
+      {R"(echo \"{p}\")", {}},
+      {R"(echo "it's" '{p}')", {{0, '\''}}},
+      {R"(echo '"{p}"')", {}},
+      {R"(echo "{p}{q}")", {}},
+      {R"(echo "{p}"{q}"")", {{0, '"'}}},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT("command = " << c.command) {
+      auto t = command_template::parse(c.command, {"p", "q"});
+      BOOST_TEST_REQUIRE(t.ok());
+      std::vector<std::pair<int, char>> got;
+      for (const auto& q : t->quoted_placeholders()) got.emplace_back(q.axis, q.quote);
+      BOOST_TEST((got == c.expected));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(longest_render_adds_literals_and_each_placeholder_s_longest_value) {
+  auto t = command_template::parse("run {p} -- {q} {p}", {"p", "q"});
+  BOOST_TEST_REQUIRE(t.ok());
+  BOOST_TEST(t->longest_render({10, 100}) == std::string("run  --  ").size() + 10 + 100 + 10);
+  // It is the length of the rendered command when every axis takes its longest value.
+  std::string p(10, 'x'), q = "a b";
+  BOOST_TEST(t->render({p, q}).size() == t->longest_render({p.size(), q.size() + 2}));
+}
+
 BOOST_AUTO_TEST_CASE(placeholders_are_replaced_and_quoted) {
   const std::vector<std::string> names = {"p", "q"};
   struct render_case {

@@ -310,6 +310,25 @@ BOOST_AUTO_TEST_CASE(other_axes_are_refused_with_a_hint) {
   BOOST_TEST(renamed.error().message.find("--fresh") != std::string::npos, renamed.error().message);
 }
 
+BOOST_AUTO_TEST_CASE(the_same_axes_in_another_order_resume) {
+  // Point ids hash the axes sorted by name, so reordering [params] keeps every id: the file's
+  // records still count, matched by id.
+  write_results();  // axes [a, b]; point 0 (a=1, b=x) is ok
+  cfg.points = grid({axis::from_list("b", {"x"}), axis::from_list("a", {"1", "2"})});
+  set_command("./run {a} {b}");
+  std::ostringstream err;
+  auto found = read_existing_results(cfg, err);
+  BOOST_TEST_REQUIRE(found.ok(), (found.ok() ? "" : found.error().text()));
+  BOOST_TEST_REQUIRE(found->history.has_value());
+  resume_plan plan(cfg.points, &*found->history, 0, false);
+  resume_counts c = plan.count();
+  BOOST_TEST(c.done == 1u);
+  BOOST_TEST(c.to_run == 1u);
+  BOOST_TEST((cfg.points.values(0) == std::vector<std::string>{"x", "1"}));
+  BOOST_TEST(plan.decide(0).verdict == resume_decision::done);
+  BOOST_TEST(plan.decide(1).verdict == resume_decision::run);
+}
+
 BOOST_AUTO_TEST_CASE(a_foreign_file_is_refused) {
   std::ofstream(cfg.results) << "{\"foo\": 1}\n";
   std::ostringstream err;

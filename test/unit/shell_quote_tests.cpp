@@ -136,6 +136,14 @@ BOOST_AUTO_TEST_CASE(unsafe_values_are_single_quoted) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(quoted_size_is_the_size_of_the_quoted_text) {
+  std::vector<std::string> values = hostile_values();
+  for (const char* v : {"", "abc", "a b", "it's", "''''", "1e-06"}) values.emplace_back(v);
+  for (const auto& v : values) {
+    BOOST_TEST_CONTEXT("value = '" << v << "'") { BOOST_TEST(gridctl::shell_quoted_size(v) == shell_quote(v).size()); }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(sh_prints_every_value_byte_for_byte) {
   for (const auto& v : hostile_values()) {
     BOOST_TEST_CONTEXT("value = '" << v << "'") {
