@@ -18,6 +18,7 @@
 #include "job_process.hpp"
 #include "process_tree.hpp"
 #include "protocol.hpp"
+#include "utf8.hpp"
 #include "socket_watcher.hpp"
 #include "worker_state.hpp"
 
@@ -141,7 +142,7 @@ class worker {
   void on_frames(frame_list&& frames) {
     auto d = proto::decode(frames);
     if (!d.msg) {
-      log_ << "gridctl worker: dropped a malformed message from the master: " << d.error << "\n";
+      log_ << "gridctl worker: dropped a malformed message from the master: " << printable(d.error) << "\n";
       return;
     }
     last_heard_ = clock::now();
@@ -188,7 +189,7 @@ class worker {
   }
 
   void handle(proto::refuse& r) {
-    log_ << "gridctl worker: the master refused this worker: " << r.reason << "\n";
+    log_ << "gridctl worker: the master refused this worker: " << printable(r.reason) << "\n";
     exit_status_ = 2;
     begin_exit("refused");
   }

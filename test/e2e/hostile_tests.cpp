@@ -385,4 +385,36 @@ BOOST_AUTO_TEST_CASE(repeated_log_lines_are_collapsed) {
   BOOST_TEST(collapsed >= 1u, "no 'more like this' line:\n" << err);
 }
 
+
+// An embedded worker that is alive but silent (here SIGSTOPped) is killed and restarted: a
+// local sweep must not wait for ever on a worker that no longer answers.
+BOOST_AUTO_TEST_CASE(a_silent_embedded_worker_is_killed_and_restarted) {
+  sandbox sb;
+  const std::string cfg = sb.write_file("silent.ini", ini()
+                                                          .section("sweep")
+                                                          .set("command", "sleep 0.2; echo '{{\"p\": {p}}}'")
+                                                          .section("params")
+                                                          .set("p", "range(8)")
+                                                          .section("workers")
+                                                          .set("heartbeat", "200ms")
+                                                          .text())
+                                  .string();
+  const auto file = sb.path("silent.jsonl");
+  pid_t master = sb.gridctl("sweep", {"sweep", cfg, "--local", "1"});
+  BOOST_REQUIRE_MESSAGE(wait_until([&] { return count_records(file) >= 1; }, 20s), "no record");
+  std::vector<pid_t> embedded;
+  BOOST_REQUIRE_MESSAGE(wait_until([&] {
+                          embedded.clear();
+                          for (pid_t p : descendants_of(master))
+                            if (contains(sb.read_file("/proc/" + std::to_string(p) + "/cmdline"), "worker")) embedded.push_back(p);
+                          return !embedded.empty();
+                        }, 5s),
+                        "no embedded worker under the master");
+  ::kill(embedded.front(), SIGSTOP);
+  check_sweep_ok(sb, master, 30s);
+  BOOST_TEST(contains(sb.err_of(master), "the embedded worker stopped answering"), sb.err_of(master));
+  results r = read_results(file);
+  check_each_point_ok_once(r.records, 8);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

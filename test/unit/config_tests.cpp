@@ -399,3 +399,24 @@ BOOST_AUTO_TEST_CASE(hash_inside_double_quotes_is_kept) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(config_max_slots)
+
+BOOST_AUTO_TEST_CASE(max_slots_defaults_to_1024_and_is_bounded) {
+  gridctl::testing::temp_dir dir("gridctl-config-max-slots");
+  auto file = [&](const std::string& workers) {
+    return dir.write("m.ini", "[sweep]\ncommand = echo {p}\n[params]\np = 1\n[workers]\n" + workers);
+  };
+  auto dflt = load_config(file("heartbeat = 1s\n"));
+  BOOST_TEST_REQUIRE(dflt.ok());
+  BOOST_TEST(dflt->max_worker_slots == 1024);
+  auto set = load_config(file("max_slots = 2\n"));
+  BOOST_TEST_REQUIRE(set.ok());
+  BOOST_TEST(set->max_worker_slots == 2);
+  auto zero = load_config(file("max_slots = 0\n"));
+  BOOST_TEST_REQUIRE(!zero.ok());
+  BOOST_TEST(zero.error().text().find("m.ini:6: 'max_slots' must be a number of slots from 1 to") != std::string::npos,
+             zero.error().text());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
