@@ -50,26 +50,16 @@ bool embedded_worker::exited() {
   return false;
 }
 
-void embedded_worker::stop() {
+void embedded_worker::signal_and_reap(int sig) {
   if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
+  ::kill(pid_, sig);
   int status = 0;
   while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
   pid_ = -1;
 }
 
-}  // namespace gridctl
-
-namespace gridctl {
-
-void embedded_worker::kill() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-  }
-  pid_ = -1;
-}
+void embedded_worker::stop() { signal_and_reap(SIGTERM); }
+void embedded_worker::kill() { signal_and_reap(SIGKILL); }
 
 }  // namespace gridctl

@@ -30,6 +30,8 @@ class embedded_worker {
   pid_t pid() const { return pid_; }
 
  private:
+  void signal_and_reap(int sig);
+
   std::string endpoint_;
   int slots_;
   pid_t pid_ = -1;
