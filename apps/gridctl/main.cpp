@@ -10,6 +10,7 @@
 #include "exit_codes.hpp"
 #include "plan_command.hpp"
 #include "results_command.hpp"
+#include "settings.hpp"
 #include "suggest.hpp"
 #include "sweep_command.hpp"
 #include "worker_command.hpp"
@@ -107,12 +108,16 @@ int sweep_main(const std::vector<std::string>& args) {
       "Run the sweep, or resume it from its results file: points with an ok record are skipped,\n"
       "points that failed after their retries too (unless --retry). Each option overrides the\n"
       "config key of the same meaning.\n\noptions");
-  named.add_options()("help,h", "show this help")
-      ("listen", po::value<std::string>(), "where remote workers connect, e.g. tcp://*:5555")
-      ("local", po::value<int>(), "slots of the embedded worker (default: CPUs without --listen, else 0)")
-      ("results", po::value<std::string>(), "results file (JSON Lines)")
-      ("timeout", po::value<std::string>(), "per attempt, e.g. 10m (units ms s m h d)")
-      ("retries", po::value<int>(), "extra attempts after failed/timeout")
+  named.add_options()("help,h", "show this help");
+  // The overrides come from the settings table (lib/core/settings.hpp): one home per setting.
+  std::vector<std::string> override_keys;
+  for (const auto& s : gridctl::settings()) {
+    if (!s.option) continue;
+    override_keys.emplace_back(s.key);
+    named.add_options()(override_keys.back().c_str(),
+                        po::value<std::string>()->value_name(std::string(s.value_name)), std::string(s.help).c_str());
+  }
+  named.add_options()
       ("retry", "also rerun points whose last attempt failed or timed out (fresh retry budget)")
       ("fresh", "start over: the results file is renamed to FILE.1 (.2, ...), never deleted");
   auto parsed = parse_with_config(args, named, "sweep");
@@ -120,11 +125,8 @@ int sweep_main(const std::vector<std::string>& args) {
   const po::variables_map& vm = *parsed;
   gridctl::sweep_options o;
   o.config = vm["config"].as<std::string>();
-  o.listen = optional_value<std::string>(vm, "listen");
-  o.local = optional_value<int>(vm, "local");
-  o.results = optional_value<std::string>(vm, "results");
-  o.timeout = optional_value<std::string>(vm, "timeout");
-  o.retries = optional_value<int>(vm, "retries");
+  for (const auto& key : override_keys)
+    if (auto v = optional_value<std::string>(vm, key.c_str())) o.overrides.emplace_back(key, *v);
   o.retry = vm.count("retry") > 0;
   o.fresh = vm.count("fresh") > 0;
   return gridctl::run_sweep(o, std::cerr);

@@ -11,32 +11,22 @@
 #include "master.hpp"
 #include "result_rows.hpp"
 #include "resume.hpp"
+#include "settings.hpp"
 #include "sweep_setup.hpp"
 
 namespace gridctl {
 
 namespace {
 
-/// Applies the command-line overrides; an error message, or empty.
+/// Applies the command-line overrides through the settings table; an error message, or empty.
 std::string apply_overrides(const sweep_options& o, sweep_config& cfg) {
-  if (o.listen) {
-    if (!is_endpoint(*o.listen))
-      return "--listen must be a ZeroMQ endpoint such as tcp://*:5555, not '" + *o.listen + "'";
-    cfg.listen = *o.listen;
-  }
-  if (o.local) {
-    if (*o.local < 0 || *o.local > max_slots) return "--local must be from 0 to " + std::to_string(max_slots);
-    cfg.local = *o.local;
-  }
-  if (o.results) cfg.results = std::filesystem::absolute(*o.results).lexically_normal();
-  if (o.timeout) {
-    auto d = parse_duration(*o.timeout);
-    if (!d || d->count() == 0) return "--timeout: bad duration '" + *o.timeout + "' (e.g. 10m, 90s, 1.5h)";
-    cfg.timeout = *d;
-  }
-  if (o.retries) {
-    if (*o.retries < 0 || *o.retries > max_retries) return "--retries must be from 0 to " + std::to_string(max_retries);
-    cfg.retries = *o.retries;
+  const std::filesystem::path cwd = std::filesystem::current_path();
+  for (const auto& [key, text] : o.overrides) {
+    const setting* s = nullptr;
+    for (const setting& row : settings())
+      if (row.option && row.key == key) s = &row;
+    if (!s) return "--" + key + ": not an option of gridctl sweep";
+    if (auto problem = s->apply(text, cwd, cfg)) return "--" + key + ": " + *problem;
   }
   if (cfg.local_slots() == 0 && cfg.listen.empty())
     return "no worker could run the jobs: set --local N, or --listen ENDPOINT for remote workers";

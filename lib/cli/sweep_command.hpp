@@ -5,17 +5,16 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace gridctl {
 
-/// Command-line options; each set one overrides the config key of the same meaning.
+/// Command-line options; each override sets the config key of the same name (the rows of
+/// lib/core/settings.hpp that have `option`), parsed as the config file's value would be.
 struct sweep_options {
   std::filesystem::path config;
-  std::optional<std::string> listen;
-  std::optional<int> local;
-  std::optional<std::string> results;
-  std::optional<std::string> timeout;
-  std::optional<int> retries;
+  std::vector<std::pair<std::string, std::string>> overrides;  ///< key, text as given
   bool retry = false;  ///< also rerun points whose last attempt failed or timed out
   bool fresh = false;  ///< start over; the old results file is kept as FILE.1, FILE.2, ...
 };

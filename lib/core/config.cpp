@@ -2,6 +2,7 @@
 #include "config.hpp"
 
 #include "machine.hpp"
+#include "settings.hpp"
 
 #include "suggest.hpp"
 #include "text_file.hpp"
@@ -183,15 +184,12 @@ parse_result<raw_config> read_ini(const std::filesystem::path& file) {
                                                 std::to_string(prev->second) + ")"};
       raw_entry entry{value, line};
       if (section == "sweep") {
-        static const std::vector<std::string> keys = {"name",    "command", "workdir",      "results",        "timeout",
-                                                      "retries", "output_limit", "kill_grace", "require_metrics"};
-        if (std::find(keys.begin(), keys.end(), key) == keys.end())
-          return input_error{at(fname, line), unknown_key(key, "sweep", keys)};
+        if (!find_setting(section, key) && key != "command")
+          return input_error{at(fname, line), unknown_key(key, "sweep", section_keys("sweep"))};
         raw.sweep[key] = entry;
       } else if (section == "workers") {
-        static const std::vector<std::string> keys = {"listen", "local", "heartbeat", "max_slots"};
-        if (std::find(keys.begin(), keys.end(), key) == keys.end())
-          return input_error{at(fname, line), unknown_key(key, "workers", keys)};
+        if (!find_setting(section, key))
+          return input_error{at(fname, line), unknown_key(key, "workers", section_keys("workers"))};
         raw.workers[key] = entry;
       } else if (section == "params") {
         raw.params.emplace_back(key, entry);
@@ -209,37 +207,6 @@ parse_result<raw_config> read_ini(const std::filesystem::path& file) {
   return raw;
 }
 
-/// A whole number from lo to hi, or nothing.
-std::optional<int> parse_int(const std::string& text, int lo, int hi) {
-  int n = 0;
-  auto res = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (res.ec != std::errc{} || res.ptr != text.data() + text.size() || n < lo || n > hi) return std::nullopt;
-  return n;
-}
-
-/// Reads typed values of raw entries, each error pointing at the entry's line.
-class entry_reader {
- public:
-  explicit entry_reader(std::string fname) : fname_(std::move(fname)) {}
-
-  std::string where(const raw_entry& e) const { return at(fname_, e.line); }
-
-  parse_result<duration> read_duration(const raw_entry& e, const char* key) const {
-    auto d = parse_duration(e.value);
-    if (!d)
-      return input_error{where(e), std::string("bad duration for '") + key + "': '" + e.value +
-                                       "' (write a number and a unit: ms, s, m, h or d, e.g. 10m)"};
-    return *d;
-  }
-
-  parse_result<std::string> read_text(const raw_entry& e, const char* key) const {
-    if (e.value.empty()) return input_error{where(e), std::string("'") + key + "' is empty"};
-    return e.value;
-  }
-
- private:
-  std::string fname_;
-};
 
 /// Linux's MAX_ARG_STRLEN: one argument or one environment string, its NUL included.
 constexpr std::size_t max_arg_bytes = 131072;
@@ -250,6 +217,7 @@ std::string section_at(const raw_config& raw, const std::string& fname, const ch
   return at(fname, it == raw.header_line.end() ? 1 : it->second);
 }
 
+/// Refuses an axis whose longest value cannot reach a job: each value is the environment string
 /// Refuses an axis whose longest value cannot reach a job: each value is the environment string
 /// GRIDCTL_P_<name>=<value>, which execve refuses (E2BIG) above MAX_ARG_STRLEN.
 std::optional<std::string> value_too_long(const axis& a) {
@@ -299,94 +267,18 @@ parse_result<command_template> read_command(const raw_config& raw, const std::st
   return cmd;
 }
 
-/// [sweep]: every key but the command (which needs the axes).
-std::optional<input_error> read_sweep(const raw_config& raw, const entry_reader& r, const std::filesystem::path& dir,
-                                      sweep_config& cfg) {
-  const auto& s = raw.sweep;
-  auto get = [&](const char* key) -> const raw_entry* {
-    auto it = s.find(key);
-    return it == s.end() ? nullptr : &it->second;
-  };
-  if (const raw_entry* e = get("name")) {
-    auto v = r.read_text(*e, "name");
-    if (!v) return v.error();
-    cfg.name = *v;
-  }
+/// [sweep] and [workers]: every setting of the table (settings.hpp) that the file sets.
+std::optional<input_error> read_settings(const raw_config& raw, const std::string& fname,
+                                         const std::filesystem::path& dir, sweep_config& cfg) {
   cfg.workdir = dir;
-  if (const raw_entry* e = get("workdir")) {
-    auto v = r.read_text(*e, "workdir");
-    if (!v) return v.error();
-    cfg.workdir = (dir / *v).lexically_normal();
-    if (!cfg.workdir.has_filename() && cfg.workdir.has_relative_path()) cfg.workdir = cfg.workdir.parent_path();  // "dir/"
+  for (const setting& s : settings()) {
+    const auto& entries = s.section == "sweep" ? raw.sweep : raw.workers;
+    auto it = entries.find(std::string(s.key));
+    if (it == entries.end()) continue;
+    if (auto problem = s.apply(it->second.value, dir, cfg))
+      return input_error{at(fname, it->second.line), "'" + std::string(s.key) + "': " + *problem};
   }
-  cfg.results = dir / (cfg.name + ".jsonl");
-  if (const raw_entry* e = get("results")) {
-    auto v = r.read_text(*e, "results");
-    if (!v) return v.error();
-    cfg.results = (dir / *v).lexically_normal();
-  }
-  if (const raw_entry* e = get("timeout")) {
-    auto d = r.read_duration(*e, "timeout");
-    if (!d) return d.error();
-    if (d->count() == 0) return input_error{r.where(*e), "'timeout' must be more than 0"};
-    cfg.timeout = *d;
-  }
-  if (const raw_entry* e = get("kill_grace")) {
-    auto d = r.read_duration(*e, "kill_grace");
-    if (!d) return d.error();
-    cfg.kill_grace = *d;
-  }
-  if (const raw_entry* e = get("retries")) {
-    auto n = parse_int(e->value, 0, max_retries);
-    if (!n)
-      return input_error{r.where(*e), "'retries' must be a whole number from 0 to " + std::to_string(max_retries) +
-                                          ", not '" + e->value + "'"};
-    cfg.retries = *n;
-  }
-  if (const raw_entry* e = get("require_metrics")) {
-    if (e->value != "true" && e->value != "false")
-      return input_error{r.where(*e), "'require_metrics' must be true or false, not '" + e->value + "'"};
-    cfg.require_metrics = e->value == "true";
-  }
-  if (const raw_entry* e = get("output_limit")) {
-    auto n = parse_size(e->value);
-    if (!n) return input_error{r.where(*e), "bad size for 'output_limit': '" + e->value + "' (e.g. 1M, 64K, 4096)"};
-    cfg.output_limit = *n;
-  }
-  return std::nullopt;
-}
-
-/// [workers]: listen, local, heartbeat, max_slots.
-std::optional<input_error> read_workers(const raw_config& raw, const entry_reader& r, sweep_config& cfg) {
-  const auto& w = raw.workers;
-  if (auto it = w.find("listen"); it != w.end()) {
-    const raw_entry& e = it->second;
-    if (!is_endpoint(e.value))
-      return input_error{r.where(e), "'listen' must be a ZeroMQ endpoint such as tcp://*:5555, not '" + e.value + "'"};
-    cfg.listen = e.value;
-  }
-  if (auto it = w.find("local"); it != w.end() && it->second.value != "auto") {
-    const raw_entry& e = it->second;
-    auto n = parse_int(e.value, 0, max_slots);
-    if (!n)
-      return input_error{r.where(e), "'local' must be auto or a number of slots from 0 to " + std::to_string(max_slots) +
-                                         ", not '" + e.value + "'"};
-    cfg.local = *n;
-  }
-  if (auto it = w.find("heartbeat"); it != w.end()) {
-    auto d = r.read_duration(it->second, "heartbeat");
-    if (!d) return d.error();
-    if (d->count() < 10) return input_error{r.where(it->second), "'heartbeat' must be at least 10ms"};
-    cfg.heartbeat = *d;
-  }
-  if (auto it = w.find("max_slots"); it != w.end()) {
-    const raw_entry& e = it->second;
-    auto n = parse_int(e.value, 1, max_slots);
-    if (!n)
-      return input_error{r.where(e), "'max_slots' must be a number of slots from 1 to " + std::to_string(max_slots) +
-                                         ", not '" + e.value + "'"};
-    cfg.max_worker_slots = *n;
-  }
+  if (!raw.sweep.count("results")) cfg.results = dir / (cfg.name + ".jsonl");
   return std::nullopt;
 }
 
@@ -412,9 +304,7 @@ parse_result<sweep_config> load_config(const std::filesystem::path& given) {
   cfg.command = std::move(*cmd);
   cfg.command_line = raw->sweep.at("command").line;
 
-  entry_reader reader(fname);
-  if (auto e = read_sweep(*raw, reader, dir, cfg)) return *e;
-  if (auto e = read_workers(*raw, reader, cfg)) return *e;
+  if (auto e = read_settings(*raw, fname, dir, cfg)) return *e;
   auto metrics = parse_metric_rules(raw->metrics, fname);
   if (!metrics) return metrics.error();
   cfg.metrics = std::move(*metrics);

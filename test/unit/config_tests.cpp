@@ -286,7 +286,7 @@ BOOST_AUTO_TEST_CASE(unknown_keys_list_the_valid_ones_with_a_did_you_mean) {
   auto typo = load_config(write("c.ini", "[sweep]\ncommand = echo {p}\ntimout = 10m\n[params]\np = 1\n"));
   BOOST_TEST_REQUIRE(!typo.ok());
   BOOST_TEST(typo.error().message ==
-             "unknown key 'timout' in [sweep] (did you mean 'timeout'? keys: name, command, workdir, results, "
+             "unknown key 'timout' in [sweep] (did you mean 'timeout'? keys: command, name, workdir, results, "
              "timeout, retries, output_limit, kill_grace, require_metrics)");
   auto swapped = load_config(write("c.ini", "[sweep]\ncommand = echo {p}\nretires = 1\n[params]\np = 1\n"));
   BOOST_TEST_REQUIRE(!swapped.ok());
@@ -415,7 +415,7 @@ BOOST_AUTO_TEST_CASE(max_slots_defaults_to_1024_and_is_bounded) {
   BOOST_TEST(set->max_worker_slots == 2);
   auto zero = load_config(file("max_slots = 0\n"));
   BOOST_TEST_REQUIRE(!zero.ok());
-  BOOST_TEST(zero.error().text().find("m.ini:6: 'max_slots' must be a number of slots from 1 to") != std::string::npos,
+  BOOST_TEST(zero.error().text().find("m.ini:6: 'max_slots': must be a number of slots from 1 to") != std::string::npos,
              zero.error().text());
 }
 

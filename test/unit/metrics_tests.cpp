@@ -138,7 +138,7 @@ BOOST_AUTO_TEST_CASE(metrics_errors_name_file_and_line) {
   auto file = tmp.write("r.ini", "[sweep]\ncommand = echo {p}\nrequire_metrics = yes\n[params]\np = 1\n");
   auto cfg = load_config(file);
   BOOST_TEST_REQUIRE(!cfg.ok());
-  BOOST_TEST(cfg.error().text() == (tmp.path / "r.ini").string() + ":3: 'require_metrics' must be true or false, not 'yes'");
+  BOOST_TEST(cfg.error().text() == (tmp.path / "r.ini").string() + ":3: 'require_metrics': must be true or false, not 'yes'");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
