@@ -163,6 +163,25 @@ BOOST_AUTO_TEST_CASE(after_its_master_was_sigkilled_status_counts_from_the_journ
   BOOST_TEST(contains(human, "points: 5 in all, 2 ok, 1 failed, 2 pending"), human);
 }
 
+BOOST_AUTO_TEST_CASE(a_worker_leaving_is_logged_by_name) {
+  sandbox sb;
+  auto cfg = write_config(sb, "4, 5");
+  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(free_port());
+  pid_t master = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
+  pid_t leaver = sb.gridctl("leaver", {"worker", "--connect", endpoint, "--slots", "1", "--name", "leaver"});
+  status_when(sb, cfg, [](const json::object& o) { return integer(o, "jobs_running") == 1; });
+  sb.signal(leaver, SIGTERM);
+  BOOST_REQUIRE(sb.wait(leaver, 20s).has_value());
+  BOOST_TEST(wait_until([&] { return contains(sb.err_of(master), "gridctl: worker leaver left"); }, 10s),
+             sb.err_of(master));
+  BOOST_TEST(contains(sb.err_of(master), "worker leaver joined (1 slot)\n"), sb.err_of(master));
+  sb.write_file("go", "");
+  sb.gridctl("stayer", {"worker", "--connect", endpoint, "--slots", "2", "--name", "stayer", "--once"});
+  auto st = sb.wait(master, 30s);
+  BOOST_REQUIRE_MESSAGE(st, "the sweep did not end");
+  BOOST_TEST(*st == 0);
+}
+
 BOOST_AUTO_TEST_CASE(bad_input_gets_a_clear_message) {
   sandbox sb;
   BOOST_TEST(sb.run_gridctl("missing", {"status", sb.path("nope.ini").string()}) == 2);
