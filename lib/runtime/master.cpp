@@ -429,20 +429,12 @@ class master_loop {
     log_attempt_end(e, r);
   }
 
-  /// Each failure, timeout and loss as it happens, the point named by its parameters. Alike
-  /// ones (same status, exit, note and masked stderr line, whatever the point or worker) are
-  /// collapsed by the throttle. Failures that used no try are summed up by the "stopping" line.
+  /// Each failure, timeout and loss as it happens, alike ones collapsed (failure_log_line).
+  /// Failures that used no try are summed up by the "stopping" line instead.
   void log_attempt_end(const action::ended& e, const attempt_record& r) {
     if (e.status == attempt_status::ok || e.status == attempt_status::canceled || !e.uses_try) return;
-    std::string cause(to_string(e.status));
-    if (r.signal) cause += ", " + signal_name(*r.signal);
-    else if (r.exit_code && e.status != attempt_status::lost) cause += ", exit " + std::to_string(*r.exit_code);
-    if (!r.error.empty()) cause += " (" + r.error + ")";
-    std::string stderr_line(last_nonempty_line(r.stderr_text));
-    std::string line = describe_params(r.params) + ": " + cause + " [point " + format_point_id(e.t.id) + ", attempt " +
-                       std::to_string(e.t.attempt) + " on " + r.worker + (e.runs_again ? "; runs again" : "") + "]";
-    if (!stderr_line.empty()) line += ": " + stderr_line;
-    log_line(line, cause + ": " + mask_stderr_line(stderr_line));
+    failure_line line = failure_log_line(r, e.runs_again);
+    log_line(line.text, line.kind);
   }
 
   // ---- timers and signals ----------------------------------------------------------------

@@ -205,3 +205,45 @@ BOOST_AUTO_TEST_CASE(alike_failures_of_different_points_are_one_kind_for_the_thr
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+#include "failure_groups.hpp"
+
+BOOST_AUTO_TEST_SUITE(failure_log_line_suite)
+
+BOOST_AUTO_TEST_CASE(a_failure_is_named_by_its_parameters_with_its_exit_and_last_stderr_line) {
+  attempt_record r;
+  r.point = 0x9f2c4e1a0b7d3c55;
+  r.params = {{"C", "0.1"}, {"kernel", "poly 2"}};
+  r.attempt = 1;
+  r.status = attempt_status::failed;
+  r.exit_code = 3;
+  r.worker = "node07";
+  r.stderr_text = "loading\nerror: cannot open /data/run7/train.csv\n\n";
+  auto line = failure_log_line(r, true);
+  BOOST_TEST(line.text ==
+             "C=0.1 kernel='poly 2': failed, exit 3 [point 9f2c4e1a0b7d3c55, attempt 1 on node07; runs again]: "
+             "error: cannot open /data/run7/train.csv");
+  BOOST_TEST(line.kind == "failed, exit 3: error: cannot open PATH");
+
+  // The same failure at another point, on another worker, is the same kind.
+  attempt_record other = r;
+  other.point = 1;
+  other.params = {{"C", "10"}, {"kernel", "rbf"}};
+  other.worker = "node08";
+  other.stderr_text = "error: cannot open /data/run8/train.csv";
+  BOOST_TEST(failure_log_line(other, false).kind == line.kind);
+
+  // A signal, a timeout, a loss.
+  r.exit_code.reset();
+  r.signal = 9;
+  r.stderr_text.clear();
+  BOOST_TEST(failure_log_line(r, false).text ==
+             "C=0.1 kernel='poly 2': failed, SIGKILL [point 9f2c4e1a0b7d3c55, attempt 1 on node07]");
+  r.signal.reset();
+  r.status = attempt_status::lost;
+  r.error = "worker lost";
+  BOOST_TEST(failure_log_line(r, true).text ==
+             "C=0.1 kernel='poly 2': lost (worker lost) [point 9f2c4e1a0b7d3c55, attempt 1 on node07; runs again]");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
