@@ -12,6 +12,7 @@
 #include "results_command.hpp"
 #include "settings.hpp"
 #include "suggest.hpp"
+#include "status_command.hpp"
 #include "sweep_command.hpp"
 #include "worker_command.hpp"
 
@@ -29,6 +30,7 @@ const char* const usage_text =
     "  worker --connect ENDPOINT [opts]  serve jobs on this node\n"
     "  plan CONFIG.ini [--limit N]       validate the config, print point count and commands; runs nothing\n"
     "  results CONFIG.ini|RESULTS.jsonl  one row per point: parameters, status, metrics\n"
+    "  status CONFIG.ini|RESULTS.jsonl   is a sweep running; counts, rate, ETA, running jobs\n"
     "\n"
     "options:\n"
     "  -h, --help      show this help (also: gridctl COMMAND --help)\n"
@@ -162,6 +164,21 @@ int results_main(const std::vector<std::string>& args) {
   return gridctl::run_results(o, gridctl::detect_stdout(), std::cout, std::cerr);
 }
 
+int status_main(const std::vector<std::string>& args) {
+  po::options_description named(
+      "gridctl status CONFIG.ini|RESULTS.jsonl [--json]\n\n"
+      "How a sweep is doing, from any shell: whether a master runs on the results file, points\n"
+      "ok / failed / running / pending, workers and slots, jobs per second, the time left and the\n"
+      "running jobs, longest first. While a master runs this reads only RESULTS.status.json.\n\noptions");
+  named.add_options()("help,h", "show this help")("json", "print one JSON object (see docs/status-file.md)");
+  auto parsed = parse_with_config(args, named, "status");
+  if (!parsed) return gridctl::exit_code::ok;
+  gridctl::status_options o;
+  o.input = (*parsed)["config"].as<std::string>();
+  o.json = parsed->count("json") > 0;
+  return gridctl::run_status(o, std::cout, std::cerr);
+}
+
 int worker_main(const std::vector<std::string>& args) {
   po::options_description named(
       "gridctl worker --connect ENDPOINT [options]\n\n"
@@ -211,6 +228,7 @@ int main(int argc, char** argv) {
     if (command == "sweep") return sweep_main(args);
     if (command == "worker") return worker_main(args);
     if (command == "results") return results_main(args);
+    if (command == "status") return status_main(args);
     throw usage_error("unknown command '" + command + "'");
   } catch (const usage_error& e) {
     std::cerr << "gridctl: " << e.what() << "\n\n" << usage_text;

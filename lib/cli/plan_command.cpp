@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "exit_codes.hpp"
+#include "plural.hpp"
 #include "resume.hpp"
 #include "sweep_setup.hpp"
 
@@ -26,7 +27,7 @@ int run_plan(const plan_options& opts, std::ostream& out, std::ostream& err) {
   const results_history* hist = existing->history ? &*existing->history : nullptr;
   resume_plan plan(g, hist, cfg->retries, false);
 
-  out << "# sweep " << cfg->name << ": " << g.size() << " points (" << describe_grid(g) << ")\n";
+  out << "# sweep " << cfg->name << ": " << counted(g.size(), "point") << " (" << describe_grid(g) << ")\n";
   out << "# workdir " << cfg->workdir.string() << "\n";
   if (!hist) {
     out << "# results " << cfg->results.string() << " (new): " << g.size() << " to run\n";

@@ -29,8 +29,6 @@ output_target detect_stdout() {
   return t;
 }
 
-namespace {
-
 /// A results file starts with '{' (its JSON header); anything else is taken for a config.
 bool looks_like_results(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -39,6 +37,8 @@ bool looks_like_results(const std::filesystem::path& file) {
     if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return c == '{';
   return false;
 }
+
+namespace {
 
 /// The options that contradict each other or name nothing; an error message, or empty.
 std::string check_options(const results_options& o, bool have_config) {

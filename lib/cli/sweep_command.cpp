@@ -9,6 +9,7 @@
 #include "duration.hpp"
 #include "exit_codes.hpp"
 #include "master.hpp"
+#include "plural.hpp"
 #include "result_rows.hpp"
 #include "resume.hpp"
 #include "settings.hpp"
@@ -100,12 +101,13 @@ int run_sweep(const sweep_options& opts, std::ostream& log) {
     if (hist) writer.emplace(results_writer::append_to(cfg->results, hist->valid_bytes));
     else writer.emplace(results_writer::create(cfg->results, make_header(*cfg)));
 
-    log << "gridctl: sweep " << cfg->name << ": " << counts.total << " points";
+    log << "gridctl: sweep " << cfg->name << ": " << counted(counts.total, "point");
     if (hist) log << " (" << counts.done << " done, " << counts.exhausted << " failed before, " << counts.to_run << " to run)";
     log << "\n";
 
     sweep_outcome out;
-    if (counts.to_run > 0) out = sweep_master->run(plan, counts.to_run, *writer);
+    if (counts.to_run > 0)
+      out = sweep_master->run(plan, {counts.total, counts.done, opts.retry ? 0 : counts.exhausted}, *writer);
     writer->sync();
 
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -117,7 +119,7 @@ int run_sweep(const sweep_options& opts, std::ostream& log) {
     const char* how = out.interrupted ? "interrupted: " : !out.stopped_because.empty() ? "stopped: " : "done: ";
     log << "gridctl: " << how << ok << " ok, " << failed << " failed";
     if (not_run > 0) log << ", " << not_run << " not run";
-    log << " of " << counts.total << " points in " << wall_text << "; results: " << cfg->results.string() << "\n";
+    log << " of " << counted(counts.total, "point") << " in " << wall_text << "; results: " << cfg->results.string() << "\n";
     note_missing_metrics(*cfg, log);
     if (out.interrupted) return exit_code::interrupted;
     if (failed > 0 || not_run > 0) return exit_code::some_failed;

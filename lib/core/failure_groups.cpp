@@ -7,6 +7,7 @@
 
 #include "regex.hpp"
 #include "shell_quote.hpp"
+#include "sweep_status.hpp"
 
 namespace gridctl {
 
@@ -49,6 +50,20 @@ std::vector<failure_group> group_failures(const std::vector<result_row>& rows) {
   }
   std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) { return a.count > b.count; });
   return groups;
+}
+
+failure_line failure_log_line(const attempt_record& r, bool runs_again) {
+  std::string cause(to_string(r.status));
+  if (r.signal) cause += ", " + signal_name(*r.signal);
+  else if (r.exit_code && r.status != attempt_status::lost) cause += ", exit " + std::to_string(*r.exit_code);
+  if (!r.error.empty()) cause += " (" + r.error + ")";
+  std::string stderr_line(last_nonempty_line(r.stderr_text));
+  failure_line out;
+  out.text = describe_params(r.params) + ": " + cause + " [point " + format_point_id(r.point) + ", attempt " +
+             std::to_string(r.attempt) + " on " + r.worker + (runs_again ? "; runs again" : "") + "]";
+  if (!stderr_line.empty()) out.text += ": " + stderr_line;
+  out.kind = cause + ": " + mask_stderr_line(stderr_line);
+  return out;
 }
 
 namespace {

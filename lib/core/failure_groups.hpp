@@ -18,6 +18,16 @@ namespace gridctl {
 /// "open /tmp/a/7.csv failed at 0x7f3a (code 12)" -> "open PATH failed at HEX (code N)".
 std::string mask_stderr_line(std::string_view line);
 
+/// The master's log line for an attempt that ended failed, timeout or lost, and its kind.
+struct failure_line {
+  /// "C=0.1 kernel=rbf: failed, exit 1 [point 9f2c4e1a0b7d3c55, attempt 1 on node07; runs again]: LAST STDERR LINE"
+  std::string text;
+  /// What makes failures alike for the log's throttle: the cause and the masked stderr line,
+  /// without the point and the worker (300 points failing the same way are one kind).
+  std::string kind;
+};
+failure_line failure_log_line(const attempt_record& r, bool runs_again);
+
 /// One cause and the points it hit.
 struct failure_group {
   std::string status;                 ///< failed, timeout or lost

@@ -36,8 +36,8 @@ std::string log_throttle::kind_of(std::string_view line) {
   return out;
 }
 
-bool log_throttle::admit(std::string_view line) {
-  std::string k = kind_of(line);
+bool log_throttle::admit(std::string_view line, std::string_view kind_text) {
+  std::string k = kind_of(kind_text);
   auto it = kinds_.find(k);
   if (it == kinds_.end()) {
     if (kinds_.size() >= max_kinds_) k = "(other lines)";

@@ -19,7 +19,10 @@ class log_throttle {
   explicit log_throttle(int per_kind = 3, std::size_t max_kinds = 1000) : per_kind_(per_kind), max_kinds_(max_kinds) {}
 
   /// Whether to print `line` now; when not, it is counted for summaries().
-  bool admit(std::string_view line);
+  bool admit(std::string_view line) { return admit(line, line); }
+  /// The same, alike-ness judged on `kind_text` instead: e.g. the line without the point's
+  /// parameters, so that one failure hitting many points is one kind.
+  bool admit(std::string_view line, std::string_view kind_text);
   /// "... N more like this: LINE" for each kind that had lines held back since the last call.
   std::vector<std::string> summaries();
 

@@ -294,12 +294,21 @@ namespace {
 [[noreturn]] void fail(const std::string& what, const std::filesystem::path& p) {
   throw std::system_error(errno, std::generic_category(), what + " " + p.string());
 }
+/// acquire() tries this often, this far apart (200 ms in all), before it says the file is in use.
+constexpr int lock_tries = 20;
+constexpr useconds_t lock_retry_us = 10000;
 }  // namespace
 
 results_lock results_lock::acquire(const std::filesystem::path& file) {
   int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) fail("cannot open results file", file);
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  // A `gridctl status` probing the lock (held()) holds it for microseconds: try for a moment.
+  int tries = 0;
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK && ++tries < lock_tries) {
+      ::usleep(lock_retry_us);
+      continue;
+    }
     int err = errno;
     ::close(fd);
     if (err == EWOULDBLOCK)
@@ -308,6 +317,14 @@ results_lock results_lock::acquire(const std::filesystem::path& file) {
     fail("cannot lock results file", file);
   }
   return results_lock(fd);
+}
+
+bool results_lock::held(const std::filesystem::path& file) {
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool taken = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);  // releases our shared lock, if we got it
+  return taken;
 }
 
 results_lock& results_lock::operator=(results_lock&& other) noexcept {

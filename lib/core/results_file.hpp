@@ -108,6 +108,9 @@ class results_lock {
   /// Locks `file`, creating it empty if missing. Throws std::runtime_error when another
   /// process holds the lock, std::system_error when the file cannot be opened.
   static results_lock acquire(const std::filesystem::path& file);
+  /// Whether a process holds the lock on `file` now (a sweep runs on it). Takes a shared lock
+  /// for an instant to find out, so acquire() retries for a moment before it gives up.
+  static bool held(const std::filesystem::path& file);
   results_lock() = default;
   results_lock(results_lock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
   results_lock& operator=(results_lock&& other) noexcept;

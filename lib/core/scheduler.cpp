@@ -77,6 +77,7 @@ void scheduler::finish(worker_id w, const task& t, attempt_status status, std::s
                        std::vector<scheduler_action>& out) {
   task next = t;
   next.attempt = t.attempt + 1;
+  const std::size_t queued = retry_queue_.size();
   switch (status) {
     case attempt_status::ok:
       ++ok_;
@@ -109,7 +110,9 @@ void scheduler::finish(worker_id w, const task& t, attempt_status status, std::s
     case attempt_status::canceled:
       break;
   }
-  out.push_back(action::ended{w, t, status, std::move(error)});
+  action::ended e{w, t, status, std::move(error)};
+  e.runs_again = retry_queue_.size() > queued;
+  out.push_back(std::move(e));
 }
 
 void scheduler::lose_worker(worker_id w, std::vector<scheduler_action>& out) {

@@ -101,6 +101,7 @@ struct ended {
   attempt_status status = attempt_status::ok;
   std::string error;
   bool uses_try = true;  ///< false: a failure that does not count against the retry budget
+  bool runs_again = false;  ///< the point was queued for another attempt (a retry, or after a loss)
 };
 }  // namespace action
 using scheduler_action = std::variant<action::dispatch, action::cancel, action::ended>;

@@ -14,11 +14,15 @@
 #include <unordered_map>
 
 #include "embedded_worker.hpp"
+#include "failure_groups.hpp"
 #include "log_throttle.hpp"
 #include "machine.hpp"
+#include "plural.hpp"
 #include "protocol.hpp"
 #include "scheduler.hpp"
 #include "socket_watcher.hpp"
+#include "status_file.hpp"
+#include "sweep_status.hpp"
 #include "utf8.hpp"
 
 namespace gridctl {
@@ -42,6 +46,8 @@ struct attempt_output {
   bool out_cut = false, err_cut = false;  ///< a worker sent more than output_limit
   clock::time_point dispatched;
   std::chrono::system_clock::time_point dispatched_wall;
+  std::uint64_t index = 0;  ///< point number in the grid (its parameters, for the status)
+  worker_id worker = 0;
   std::optional<proto::done> done;  ///< the worker's end report, once it came
 };
 
@@ -55,6 +61,12 @@ struct peer {
 constexpr auto log_summary_interval = std::chrono::seconds(10);
 /// Times the embedded worker is restarted before the sweep gives up on it.
 constexpr int embedded_worker_restarts = 3;
+/// The status file is replaced this often (SPEC: at most once a second).
+constexpr auto status_interval = std::chrono::seconds(1);
+/// The progress line: redrawn at most 5 times a second on a terminal; in a log file, one
+/// plain line this often.
+constexpr auto progress_tty_interval = std::chrono::milliseconds(200);
+constexpr auto progress_log_interval = std::chrono::seconds(30);
 
 }  // namespace
 
@@ -70,6 +82,7 @@ class master_loop {
         heartbeat_timer_(io_),
         sync_timer_(io_),
         progress_timer_(io_),
+        status_timer_(io_),
         signals_(io_, SIGINT, SIGTERM),
         tty_(::isatty(STDERR_FILENO) == 1) {
     socket_.set(zmq::sockopt::router_mandatory, 1);  // a send to a gone peer fails, not vanishes
@@ -89,9 +102,10 @@ class master_loop {
     }
   }
 
-  sweep_outcome run(const resume_plan& plan, std::uint64_t to_run, results_writer& writer) {
-    to_run_ = to_run;
+  sweep_outcome run(const resume_plan& plan, const sweep_baseline& baseline, results_writer& writer) {
+    baseline_ = baseline;
     writer_ = &writer;
+    status_file_ = status_path(writer.path());
     scheduler_config sc;
     sc.timeout = cfg_.timeout;
     sc.heartbeat = cfg_.heartbeat;
@@ -103,12 +117,15 @@ class master_loop {
       embedded_->start();
     }
     started_ = clock::now();
+    started_wall_ = std::chrono::system_clock::now();
     last_summary_ = started_;
+    write_status(true);
     signals_.async_wait([this](boost::system::error_code ec, int sig) { on_signal(ec, sig); });
     watcher_.start();
     schedule_heartbeat();
     schedule_sync();
     schedule_progress();
+    schedule_status();
     check_finished();
     io_.run();
     return outcome_;
@@ -153,9 +170,11 @@ class master_loop {
   /// Writes one line of ours to the log: made printable (peer-supplied names and reasons may
   /// hold control characters), alike lines collapsed (log_throttle), and on a terminal the
   /// progress line cleared first.
-  void log_line(const std::string& text) {
+  void log_line(const std::string& text) { log_line(text, text); }
+  /// The same, alike lines told by `kind_text` (e.g. the line without the point's parameters).
+  void log_line(const std::string& text, const std::string& kind_text) {
     std::string line = printable(text);
-    if (!throttle_.admit(line)) return;
+    if (!throttle_.admit(line, printable(kind_text))) return;
     write_line(line);
   }
 
@@ -221,7 +240,7 @@ class master_loop {
     by_routing_id_[routing_id] = w;
     send_to(routing_id, proto::welcome{proto::version, cfg_.heartbeat.count()});
     if (is_embedded(routing_id)) embedded_peer_ = w;
-    log_line("worker " + h.name + " joined (" + std::to_string(h.slots) + " slots)");
+    log_line("worker " + h.name + " joined (" + counted(static_cast<std::uint64_t>(h.slots), "slot") + ")");
     run_actions(sched_->worker_joined(w, h.slots, now, h.name));
   }
 
@@ -250,8 +269,38 @@ class master_loop {
 
   void handle(worker_id w, proto::shutdown&, clock::time_point now) {
     // A worker's goodbye: its attempts (if any) go elsewhere right away.
+    std::uint64_t jobs = running_on(w);
+    log_line("worker " + peers_[w].name + " left" +
+             (jobs == 0 ? std::string()
+                        : " (" + counted(jobs, "running job") + (sched_->stopping() ? " canceled)" : " to run again)")));
     run_actions(sched_->worker_left(w, now));
     forget(w);
+  }
+
+  /// Attempts running on worker `w` now (no end report yet).
+  std::uint64_t running_on(worker_id w) const {
+    std::uint64_t n = 0;
+    for (const auto& [key, buf] : outputs_) n += buf.worker == w && !buf.done;
+    return n;
+  }
+
+  /// Workers the scheduler declared lost (silent too long) since the last look: told, and
+  /// forgotten (a message from one later makes it register again).
+  void note_lost_workers() {
+    std::vector<worker_id> gone;
+    for (const auto& [w, p] : peers_)
+      if (!sched_->knows(w)) gone.push_back(w);
+    for (worker_id w : gone) {
+      log_line("worker " + peers_[w].name + " lost: nothing heard from it for " +
+               std::to_string(silent_heartbeats_to_lose) + " heartbeats; its jobs run elsewhere");
+      forget(w);
+    }
+  }
+
+  /// Time passed: deadlines and silent workers.
+  void tick() {
+    run_actions(sched_->tick(clock::now()));
+    note_lost_workers();
   }
 
   void handle(worker_id, proto::heartbeat&, clock::time_point) {}
@@ -312,6 +361,8 @@ class master_loop {
     attempt_output& buf = outputs_[{d.t.id, d.t.attempt}];
     buf.dispatched = clock::now();
     buf.dispatched_wall = std::chrono::system_clock::now();
+    buf.index = d.t.index;
+    buf.worker = d.worker;
     if (!send_to_worker(d.worker, j)) {
       auto now = clock::now();
       for (auto& a : sched_->worker_left(d.worker, now)) more.push_back(std::move(a));
@@ -373,11 +424,17 @@ class master_loop {
       stop_now();
       return;
     }
-    // Losses and gridctl's own failures are told (the job's own failures are in its record);
-    // failures that used no try are summed up by the "stopping" line instead.
-    if (e.status == attempt_status::lost || (e.status == attempt_status::failed && !e.error.empty() && e.uses_try))
-      log_line("point " + format_point_id(e.t.id) + " attempt " + std::to_string(e.t.attempt) + " on " + r.worker +
-               ": " + std::string(to_string(e.status)) + " (" + e.error + ")");
+    if (e.status == attempt_status::ok || e.status == attempt_status::failed || e.status == attempt_status::timeout)
+      eta_.attempt_ended(r.duration_s);
+    log_attempt_end(e, r);
+  }
+
+  /// Each failure, timeout and loss as it happens, alike ones collapsed (failure_log_line).
+  /// Failures that used no try are summed up by the "stopping" line instead.
+  void log_attempt_end(const action::ended& e, const attempt_record& r) {
+    if (e.status == attempt_status::ok || e.status == attempt_status::canceled || !e.uses_try) return;
+    failure_line line = failure_log_line(r, e.runs_again);
+    log_line(line.text, line.kind);
   }
 
   // ---- timers and signals ----------------------------------------------------------------
@@ -389,7 +446,7 @@ class master_loop {
     deadline_timer_.async_wait([this](boost::system::error_code ec) {
       if (ec) return;
       armed_deadline_ = {};
-      run_actions(sched_->tick(clock::now()));
+      tick();
     });
   }
 
@@ -402,7 +459,7 @@ class master_loop {
       check_embedded_worker();
       if (done_) return;
       if (clock::now() - last_summary_ >= log_summary_interval) log_summaries();
-      run_actions(sched_->tick(clock::now()));
+      tick();
       schedule_heartbeat();
     });
   }
@@ -451,7 +508,8 @@ class master_loop {
   }
 
   void schedule_progress() {
-    progress_timer_.expires_after(tty_ ? std::chrono::milliseconds(500) : std::chrono::seconds(10));
+    progress_timer_.expires_after(tty_ ? std::chrono::duration_cast<clock::duration>(progress_tty_interval)
+                                       : std::chrono::duration_cast<clock::duration>(progress_log_interval));
     progress_timer_.async_wait([this](boost::system::error_code ec) {
       if (ec || done_) return;
       print_progress(false);
@@ -459,24 +517,65 @@ class master_loop {
     });
   }
 
+  /// On a terminal the line is redrawn in place (and ends with a newline at the end); in a log
+  /// file it is a plain line of its own, never a carriage return.
   void print_progress(bool final_line) {
-    double elapsed = std::chrono::duration<double>(clock::now() - started_).count();
-    std::uint64_t finished = sched_->points_ok() + sched_->points_failed();
-    char line[256];
-    int n = std::snprintf(line, sizeof line, "[%llu/%llu] %.0f%%  ok %llu  failed %llu  running %llu  %zu worker%s, %zu slots  %.0fs",
-                          static_cast<unsigned long long>(finished), static_cast<unsigned long long>(to_run_),
-                          to_run_ ? 100.0 * static_cast<double>(finished) / static_cast<double>(to_run_) : 100.0,
-                          static_cast<unsigned long long>(sched_->points_ok()),
-                          static_cast<unsigned long long>(sched_->points_failed()),
-                          static_cast<unsigned long long>(sched_->running()), sched_->workers(),
-                          sched_->workers() == 1 ? "" : "s", sched_->slots(), elapsed);
-    // A rough estimate from the rate so far; shown once a few points have ended.
-    if (finished >= 3 && finished < to_run_ && n > 0 && static_cast<std::size_t>(n) < sizeof line) {
-      double left = elapsed / static_cast<double>(finished) * static_cast<double>(to_run_ - finished);
-      std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n), ", ~%.0fs left", left);
-    }
+    std::string line = format_progress(snapshot(!final_line));
     if (tty_) log_ << "\r\033[K" << line << (final_line ? "\n" : "") << std::flush;
     else if (!final_line) write_line(line);
+  }
+
+  /// The sweep now: counts over the grid, the running attempts (not yet reported ended).
+  sweep_status snapshot(bool running) const {
+    sweep_counts c;
+    c.total = baseline_.total;
+    c.ok = baseline_.ok_before + sched_->points_ok();
+    c.failed = baseline_.failed_before + sched_->points_failed();
+    c.workers = sched_->workers();
+    c.slots = sched_->slots();
+    auto now = clock::now();
+    std::vector<running_job> jobs;
+    if (running) {
+      for (const auto& [key, buf] : outputs_) {
+        if (buf.done) continue;
+        running_job j{key.first, key.second, {}, {}, std::chrono::duration<double>(now - buf.dispatched).count()};
+        std::vector<std::string> values = cfg_.points.values(buf.index);
+        for (std::size_t k = 0; k < values.size(); ++k) j.params.emplace_back(cfg_.points.axes()[k].name(), values[k]);
+        auto pit = peers_.find(buf.worker);
+        j.worker = pit != peers_.end() ? pit->second.name : std::string();
+        jobs.push_back(std::move(j));
+      }
+    }
+    sweep_status st = make_status(c, std::move(jobs), eta_, std::chrono::duration<double>(now - started_).count());
+    st.running = running;
+    if (!running) st.eta_s = st.pending == 0 ? std::optional<double>(0) : std::nullopt;
+    st.sweep = cfg_.name;
+    st.results = writer_->path().string();
+    st.host = host_name();
+    st.pid = ::getpid();
+    st.started = format_utc(started_wall_);
+    st.updated = format_utc(std::chrono::system_clock::now());
+    return st;
+  }
+
+  /// Replaces RESULTS.status.json. A status that cannot be written does not stop the sweep
+  /// (the results file is what matters): it is told once.
+  void write_status(bool running) {
+    try {
+      write_status_file(status_file_, format_status_json(snapshot(running)));
+    } catch (const std::exception& ex) {
+      if (!status_failed_) log_line(std::string("cannot keep the status file (gridctl status will not see this sweep): ") + ex.what());
+      status_failed_ = true;
+    }
+  }
+
+  void schedule_status() {
+    status_timer_.expires_after(status_interval);
+    status_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec || done_) return;
+      write_status(true);
+      schedule_status();
+    });
   }
 
   void on_signal(boost::system::error_code ec, int sig) {
@@ -519,7 +618,9 @@ class master_loop {
     heartbeat_timer_.cancel();
     sync_timer_.cancel();
     progress_timer_.cancel();
+    status_timer_.cancel();
     signals_.cancel();
+    write_status(false);
     outcome_.ok = sched_->points_ok();
     outcome_.failed = sched_->points_failed();
     // Let the shutdown messages leave before the loop ends (linger covers the rest).
@@ -531,15 +632,18 @@ class master_loop {
 
   const sweep_config& cfg_;
   const master_options& opts_;
-  std::uint64_t to_run_ = 0;
+  sweep_baseline baseline_;
   results_writer* writer_ = nullptr;
+  std::filesystem::path status_file_;
+  bool status_failed_ = false;  ///< told that the status file cannot be written
+  eta_estimator eta_;
   std::ostream& log_;
   boost::asio::io_context io_;
   std::optional<scheduler> sched_;  ///< made by run(), from the plan
   zmq::context_t ctx_;
   zmq::socket_t socket_;
   socket_watcher watcher_;
-  boost::asio::steady_timer deadline_timer_, heartbeat_timer_, sync_timer_, progress_timer_;
+  boost::asio::steady_timer deadline_timer_, heartbeat_timer_, sync_timer_, progress_timer_, status_timer_;
   boost::asio::signal_set signals_;
   bool tty_;
   log_throttle throttle_;
@@ -554,6 +658,7 @@ class master_loop {
   worker_id next_worker_id_ = 1;
   steady_time armed_deadline_{};
   clock::time_point started_;
+  std::chrono::system_clock::time_point started_wall_;
   bool done_ = false;
   std::string fatal_;
   sweep_outcome outcome_;
@@ -563,8 +668,8 @@ master::master(const sweep_config& cfg, const master_options& opts, std::ostream
     : loop_(std::make_unique<master_loop>(cfg, opts, log)) {}
 master::~master() = default;
 void master::listen() { loop_->listen(); }
-sweep_outcome master::run(const resume_plan& plan, std::uint64_t to_run, results_writer& writer) {
-  return loop_->run(plan, to_run, writer);
+sweep_outcome master::run(const resume_plan& plan, const sweep_baseline& baseline, results_writer& writer) {
+  return loop_->run(plan, baseline, writer);
 }
 
 }  // namespace gridctl

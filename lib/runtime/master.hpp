@@ -2,7 +2,8 @@
 // through ZMQ_FD), steady timers (the scheduler's next deadline, heartbeats, fsync batching,
 // progress) and SIGINT/SIGTERM. Every decision is the scheduler's; this file translates socket,
 // timer and signal events into scheduler calls and carries out the actions it returns:
-// send jobs and cancels, buffer streamed output per attempt, append records to the results file.
+// send jobs and cancels, buffer streamed output per attempt, append records to the results file,
+// and publish the sweep's status (RESULTS.status.json, the progress line, readable log lines).
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,13 @@ struct master_options {
   int local_slots = 0;                 ///< >0: start an embedded worker with that many slots
 };
 
+/// What the results file held before this run, for the status file and the progress line.
+struct sweep_baseline {
+  std::uint64_t total = 0;          ///< points of the grid
+  std::uint64_t ok_before = 0;      ///< points ok before this run
+  std::uint64_t failed_before = 0;  ///< points failed for good before this run (and not rerun)
+};
+
 /// How the sweep ended.
 struct sweep_outcome {
   bool interrupted = false;
@@ -34,8 +42,9 @@ class master_loop;
 
 /// The sweep's master. listen() binds every endpoint before anything else changes (so that a
 /// port in use costs nothing, e.g. no `--fresh` rename); run() then runs the sweep until every
-/// point to run has ended, or until interrupted. Both throw std::runtime_error for runtime
-/// failures (cannot bind, cannot write results).
+/// point to run has ended, or until interrupted, keeping RESULTS.status.json (status_file.hpp)
+/// up to date. Both throw std::runtime_error for runtime failures (cannot bind, cannot write
+/// results).
 class master {
  public:
   master(const sweep_config& cfg, const master_options& opts, std::ostream& log);
@@ -44,7 +53,7 @@ class master {
   master& operator=(const master&) = delete;
 
   void listen();
-  sweep_outcome run(const resume_plan& plan, std::uint64_t to_run, results_writer& writer);
+  sweep_outcome run(const resume_plan& plan, const sweep_baseline& baseline, results_writer& writer);
 
  private:
   std::unique_ptr<master_loop> loop_;

@@ -194,6 +194,7 @@ BOOST_AUTO_TEST_CASE(failed_attempts_are_retried_until_the_tries_run_out) {
     BOOST_TEST_REQUIRE(e.size() == 1u);
     BOOST_TEST(status(e[0].status) == "failed");
     BOOST_TEST(e[0].t.attempt == 1);
+    BOOST_TEST(e[0].runs_again);  // the master's log says so
   }
   check_single_dispatch(acts, 1, 0, 2);
   BOOST_TEST(dispatches(acts)[0].t.tries_left == 2);
@@ -212,6 +213,7 @@ BOOST_AUTO_TEST_CASE(failed_attempts_are_retried_until_the_tries_run_out) {
   BOOST_TEST_REQUIRE(e.size() == 1u);
   BOOST_TEST(status(e[0].status) == "failed");
   BOOST_TEST(e[0].t.attempt == 3);
+  BOOST_TEST(!e[0].runs_again);
   BOOST_TEST(h.s.points_failed() == 1u);
   BOOST_TEST(h.s.points_ok() == 0u);
   BOOST_TEST(h.s.finished());
