@@ -11,7 +11,7 @@ bool looks_like_results(const std::filesystem::path& file) {
   char c = 0;
   while (in.get(c))
     if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return c == '{';
-  return false;
+  return file.extension() != ".ini";  // blank: an empty results file, unless it is named like a config
 }
 
 std::optional<results_input> read_results_input(const std::filesystem::path& input, bool pending, std::ostream& err) {

@@ -22,7 +22,9 @@ struct results_input {
   result_set set;
 };
 
-/// A results file starts with '{' (its JSON header); anything else is taken for a config.
+/// A results file starts with '{' (its JSON header); anything else is taken for a config, but
+/// a blank file only when its name ends in .ini (a sweep that has not written yet leaves an empty
+/// results file, which deserves "the results file is empty", not a config error).
 bool looks_like_results(const std::filesystem::path& file);
 
 /// Reads `input` (with a config and `pending`: also the points without a record). On a missing

@@ -50,11 +50,9 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
   if (!(hi > lo) || target < 1) return {lo};
   double raw = (hi - lo) / target;
   double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-  double step = magnitude;
-  for (double m : {1.0, 2.0, 5.0, 10.0}) {
-    step = m * magnitude;
-    if (step >= raw) break;
-  }
+  double step = magnitude;  // of 1, 2, 5 and 10 times it, the one giving the nearest to `target` steps
+  for (double m : {2.0, 5.0, 10.0})
+    if (std::abs((hi - lo) / (m * magnitude) - target) < std::abs((hi - lo) / step - target)) step = m * magnitude;
   std::vector<double> out;
   // k * step, not a running sum: no accumulated rounding (0.1 + 0.1 + 0.1 != 0.3).
   const double first = std::ceil(lo / step - 1e-9), last = std::floor(hi / step + 1e-9);

@@ -33,11 +33,11 @@ struct colour_scale {
   rgb colour(double value) const { return viridis(position(value)); }
 };
 
-/// The scale over [lo, hi] with about `target` ticks at multiples of 1, 2 or 5 times a power of
-/// ten (0, 0.25, 0.5 ... style steps are avoided: 0.2 0.4 0.6). lo == hi gives the one tick lo.
+/// The scale over [lo, hi] with ticks from nice_ticks.
 colour_scale make_colour_scale(double lo, double hi, int target = 6);
 
-/// Round tick values covering [lo, hi] from the inside (each tick within [lo, hi]).
+/// Round values inside [lo, hi]: the multiples of a step of 1, 2 or 5 times a power of ten, the
+/// step that makes the number of intervals nearest `target`. lo == hi gives the one tick lo.
 std::vector<double> nice_ticks(double lo, double hi, int target);
 
 }  // namespace gridctl

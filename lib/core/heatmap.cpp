@@ -96,7 +96,7 @@ parse_result<std::pair<std::size_t, std::size_t>> choose_axes(const result_set& 
     y = first_axis(values, x, false);
   } else if (!req.y) {
     y = first_axis(values, x, false);
-  } else {
+  } else if (!req.x) {
     x = first_axis(values, y, true);
     if (x == no_axis) std::swap(x, y);  // a one-axis sweep: its axis across
   }
