@@ -177,6 +177,23 @@ BOOST_AUTO_TEST_CASE(cells_without_a_value_are_not_ok_or_missing) {
   BOOST_TEST(m.at(0, 0).tooltip == "lr=0.01 depth=1\nstatus: ok\nacc: 2.1");
 }
 
+BOOST_AUTO_TEST_CASE(a_long_stderr_line_is_cut_between_characters) {
+  result_set s;
+  s.header.axes = {"p"};
+  s.metric_names = {"acc"};
+  result_row r;
+  r.values = {"1"};
+  r.status = attempt_status::failed;
+  for (int i = 0; i < 300; ++i) r.stderr_line += "\xC3\xA9";  // é: 2 bytes each
+  s.rows.push_back(r);
+  heatmap_model m = build(s);
+  const std::string& tip = m.cells.at(0).tooltip;
+  std::string line = tip.substr(tip.find("stderr: ") + 8);
+  line = line.substr(0, line.find('\n'));
+  BOOST_TEST(line.size() == 159 * 2 + 3u);  // 159 é and the ellipsis
+  BOOST_TEST(line.ends_with("\xC3\xA9\xE2\x80\xA6"));
+}
+
 BOOST_AUTO_TEST_CASE(axis_choice_defaults_one_row_maps_and_errors) {
   result_set s = sample();
   // An axis with one value is skipped by the default choice.
