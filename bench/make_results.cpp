@@ -1,6 +1,6 @@
 // make_results: writes a big results file for bench/plan_bench.sh, exactly as a sweep of CONFIG
 // would have written it: the header, then one ended attempt for each of the first N points
-// (real point ids, params and output; every 10th point failed, the rest ok), without running
+// (real point ids, params, output and metrics; every 10th point failed, the rest ok), without running
 // anything. Uses gridctl_core's own config loader, grid and record formatter.
 //
 //   gridctl_make_results CONFIG N [OUT]      OUT defaults to the config's results file
@@ -79,6 +79,8 @@ int main(int argc, char** argv) {
     r.started = system_clock::time_point(day) + milliseconds(i);
     r.stdout_text = failed ? "" : "{\"result\": " + std::to_string(i % 1000) + "}\n";
     r.stderr_text = failed ? "error: diverged\n" : "";
+    r.metrics.clear();  // as a sweep would record it: the output's numeric fields
+    if (!failed) r.metrics["result"] = static_cast<double>(i % 1000);
     line = gridctl::format_record(r);
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), out);

@@ -9,6 +9,7 @@
 
 #include "exit_codes.hpp"
 #include "plan_command.hpp"
+#include "report_command.hpp"
 #include "results_command.hpp"
 #include "settings.hpp"
 #include "suggest.hpp"
@@ -31,6 +32,8 @@ const char* const usage_text =
     "  plan CONFIG.ini [--limit N]       validate the config, print point count and commands; runs nothing\n"
     "  results CONFIG.ini|RESULTS.jsonl  one row per point: parameters, status, metrics\n"
     "  status CONFIG.ini|RESULTS.jsonl   is a sweep running; counts, rate, ETA, running jobs\n"
+    "  report CONFIG.ini|RESULTS.jsonl --metric METRIC\n"
+    "                                    an HTML page: heatmap, per-axis plots, failures\n"
     "\n"
     "options:\n"
     "  -h, --help      show this help (also: gridctl COMMAND --help)\n"
@@ -179,6 +182,35 @@ int status_main(const std::vector<std::string>& args) {
   return gridctl::run_status(o, std::cout, std::cerr);
 }
 
+int report_main(const std::vector<std::string>& args) {
+  po::options_description named(
+      "gridctl report CONFIG.ini|RESULTS.jsonl --metric METRIC [options]\n\n"
+      "Write one self-contained HTML page (inline SVG; nothing fetched, opens from disk) and print\n"
+      "its path: a heatmap of METRIC over two axes (every other axis reduced to its best point, or\n"
+      "the mean), a plot of the best and mean METRIC per value of each axis, the failure groups,\n"
+      "the command and the counts. Reads the results file only.\n\noptions");
+  named.add_options()("help,h", "show this help")
+      ("metric", po::value<std::string>(), "the metric to draw (required)")
+      ("x", po::value<std::string>(), "axis across (default: the first axis with more than one value)")
+      ("y", po::value<std::string>(), "axis down (default: the next such axis; none: a one-row map)")
+      ("min", "smaller METRIC is better (default: larger is better)")
+      ("agg", po::value<std::string>(), "best or mean: how the other axes are reduced (default best)")
+      ("output,o", po::value<std::string>(), "the file to write (default RESULTS.html beside the results); FILE.svg: the heatmap alone");
+  auto parsed = parse_with_config(args, named, "report");
+  if (!parsed) return gridctl::exit_code::ok;
+  const po::variables_map& vm = *parsed;
+  if (!vm.count("metric")) throw usage_error("report: --metric METRIC is required");
+  gridctl::report_options o;
+  o.input = vm["config"].as<std::string>();
+  o.metric = vm["metric"].as<std::string>();
+  o.x = optional_value<std::string>(vm, "x");
+  o.y = optional_value<std::string>(vm, "y");
+  o.smaller_is_better = vm.count("min") > 0;
+  o.agg = optional_value<std::string>(vm, "agg");
+  if (auto out = optional_value<std::string>(vm, "output")) o.output = *out;
+  return gridctl::run_report(o, std::cout, std::cerr);
+}
+
 int worker_main(const std::vector<std::string>& args) {
   po::options_description named(
       "gridctl worker --connect ENDPOINT [options]\n\n"
@@ -229,6 +261,7 @@ int main(int argc, char** argv) {
     if (command == "worker") return worker_main(args);
     if (command == "results") return results_main(args);
     if (command == "status") return status_main(args);
+    if (command == "report") return report_main(args);
     throw usage_error("unknown command '" + command + "'");
   } catch (const usage_error& e) {
     std::cerr << "gridctl: " << e.what() << "\n\n" << usage_text;

@@ -6,13 +6,13 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
+#include <filesystem>
 #include <ostream>
 
-#include "config.hpp"
 #include "exit_codes.hpp"
 #include "failure_groups.hpp"
 #include "result_rows.hpp"
+#include "results_input.hpp"
 #include "results_table.hpp"
 
 namespace gridctl {
@@ -27,15 +27,6 @@ output_target detect_stdout() {
     if (t.terminal && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) t.width = ws.ws_col;
   }
   return t;
-}
-
-/// A results file starts with '{' (its JSON header); anything else is taken for a config.
-bool looks_like_results(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  char c = 0;
-  while (in.get(c))
-    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return c == '{';
-  return false;
 }
 
 namespace {
@@ -73,29 +64,10 @@ std::vector<std::string> parse_statuses(const std::string& list, std::string& pr
   return out;
 }
 
-/// The index of `name`, or prints the metrics there are and returns nothing.
-std::optional<std::uint32_t> find_metric(const result_set& set, const std::string& name, std::ostream& err) {
-  if (auto i = set.metric_index(name)) return i;
-  std::string known;
-  for (const auto& m : set.metric_names) known += (known.empty() ? "" : ", ") + m;
-  err << "gridctl: unknown metric '" << name << "' ("
-      << (known.empty() ? "these results have no metrics" : "metrics: " + known) << ")\n";
-  return std::nullopt;
-}
-
 void print_table(const text_table& t, const std::string& format, const output_target& target, std::ostream& out) {
   if (format == "table") out << format_table(t, target.width);
   else if (format == "csv") out << format_csv(t);
   else out << format_jsonl(t);
-}
-
-/// Warnings and notes about what the rows do not show.
-void print_notes(const result_set& set, const std::vector<metric_rule>& rules, std::ostream& err) {
-  for (const auto& w : set.warnings) err << "gridctl: warning: " << w << "\n";
-  if (set.outside_grid > 0)
-    err << "gridctl: " << set.outside_grid << (set.outside_grid == 1 ? " point" : " points")
-        << " recorded in the results file are not in the config's grid (not shown)\n";
-  for (const auto& note : missing_metric_notes(ok_without_metrics(set, rules))) err << "gridctl: " << note << "\n";
 }
 
 }  // namespace
@@ -111,28 +83,13 @@ int run_results(const results_options& o, const output_target& target, std::ostr
     err << "gridctl: results: " << problem << "\n";
     return exit_code::usage;
   }
-  std::optional<sweep_config> cfg;
-  std::optional<parse_result<result_set>> read;
-  if (have_config) {
-    auto loaded = load_config(o.input);
-    if (!loaded) {
-      err << "gridctl: " << loaded.error().text() << "\n";
-      return exit_code::usage;
-    }
-    cfg = std::move(*loaded);
-    read.emplace(read_result_set(*cfg, o.pending));
-  } else {
-    read.emplace(read_result_set(o.input));
-  }
-  if (!*read) {
-    err << "gridctl: " << read->error().text() << "\n";
-    return exit_code::usage;
-  }
-  result_set& set = read->value();
-  print_notes(set, cfg ? cfg->metrics : std::vector<metric_rule>{}, err);
+  auto in = read_results_input(o.input, o.pending, err);
+  if (!in) return exit_code::usage;
+  const result_set& set = in->set;
+  for (const auto& note : result_notes(*in)) err << "gridctl: " << note << "\n";
   if (set.records == 0 && !o.pending) {
-    err << "gridctl: no results yet in " << (cfg ? cfg->results.string() : o.input.string())
-        << (cfg ? " (--pending lists the points to run)" : "") << "\n";
+    err << "gridctl: no results yet in " << in->results_file.string()
+        << (have_config ? " (--pending lists the points to run)" : "") << "\n";
     return exit_code::usage;
   }
   const std::string format = o.format ? *o.format : target.terminal ? "table" : "csv";

@@ -28,9 +28,6 @@ struct output_target {
   std::size_t width = 100;
 };
 
-/// Whether `file` is a results file (it starts with '{', its JSON header) rather than a config.
-bool looks_like_results(const std::filesystem::path& file);
-
 /// stdout's target: a terminal or not; its width from COLUMNS, else the terminal's, else 100.
 output_target detect_stdout();
 

@@ -14,6 +14,7 @@
 #include "plural.hpp"
 #include "result_rows.hpp"
 #include "results_command.hpp"
+#include "results_input.hpp"
 #include "resume.hpp"
 #include "status_file.hpp"
 #include "sweep_setup.hpp"

@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <system_error>
 
@@ -53,6 +54,13 @@ std::string format_number(double x) {
   if (mag < 10) out += '0';
   out += std::to_string(mag);
   return out;
+}
+
+std::string format_rounded(double x, int digits) {
+  if (!std::isfinite(x)) return format_number(x);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, x);
+  return format_number(std::strtod(buf, nullptr));
 }
 
 std::string format_integer(std::int64_t x) { return std::to_string(x); }

@@ -15,6 +15,10 @@ namespace gridctl {
 /// infinities as Python writes them: "nan", "inf", "-inf".
 std::string format_number(double x);
 
+/// `x` rounded to `digits` significant digits, then written as format_number writes it: a mean of
+/// 1/3 with 6 digits reads 0.333333, 83.6666 with 3 reads 83.7, 1e-5 stays 1e-05.
+std::string format_rounded(double x, int digits);
+
 /// Decimal text of an integer (range() values).
 std::string format_integer(std::int64_t x);
 

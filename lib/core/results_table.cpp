@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <set>
+#include <unordered_map>
 
 #include "json_text.hpp"
 #include "number_format.hpp"
@@ -65,44 +65,34 @@ text_table rows_table(const result_set& set, const std::vector<std::size_t>& cho
   return t;
 }
 
-namespace {
-/// `x` with 6 significant digits, written as gridctl writes numbers: a mean of 1/3 reads 0.333333.
-std::string six_digits(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", x);
-  return format_number(std::strtod(buf, nullptr));
+std::vector<value_stats> axis_value_stats(const result_set& set, std::size_t axis, std::uint32_t metric) {
+  std::vector<value_stats> out;
+  std::unordered_map<std::string, std::size_t> index;
+  for (const auto& r : set.rows) {
+    if (axis >= r.values.size()) continue;
+    auto [it, fresh] = index.try_emplace(r.values[axis], out.size());
+    if (fresh) out.push_back(value_stats{r.values[axis]});
+    if (r.status != attempt_status::ok) continue;
+    value_stats& s = out[it->second];
+    ++s.ok;
+    if (auto x = r.metric(metric)) {
+      ++s.n;
+      s.sum += *x;
+      s.lo = std::min(s.lo, *x);
+      s.hi = std::max(s.hi, *x);
+    }
+  }
+  return out;
 }
-}  // namespace
 
 text_table summary_table(const result_set& set, std::uint32_t metric) {
   text_table t;
   t.header = {"axis", "value", "ok", "mean", "min", "max"};
   t.numeric = {false, false, true, true, true, true};
   for (std::size_t k = 0; k < set.header.axes.size(); ++k) {
-    struct stats {
-      std::uint64_t ok = 0, n = 0;
-      double sum = 0, lo = INFINITY, hi = -INFINITY;
-    };
-    std::vector<std::string> order;  // values in row order
-    std::map<std::string, stats> by_value;
-    for (const auto& r : set.rows) {
-      if (k >= r.values.size()) continue;
-      auto [it, fresh] = by_value.try_emplace(r.values[k]);
-      if (fresh) order.push_back(r.values[k]);
-      if (r.status != attempt_status::ok) continue;
-      stats& s = it->second;
-      ++s.ok;
-      if (auto x = r.metric(metric)) {
-        ++s.n;
-        s.sum += *x;
-        s.lo = std::min(s.lo, *x);
-        s.hi = std::max(s.hi, *x);
-      }
-    }
-    for (const auto& v : order) {
-      const stats& s = by_value[v];
+    for (const auto& s : axis_value_stats(set, k, metric)) {
       bool any = s.n > 0;
-      t.rows.push_back({set.header.axes[k], v, std::to_string(s.ok), any ? six_digits(s.sum / static_cast<double>(s.n)) : "",
+      t.rows.push_back({set.header.axes[k], s.value, std::to_string(s.ok), any ? format_rounded(s.mean(), 6) : "",
                         any ? format_number(s.lo) : "", any ? format_number(s.hi) : ""});
     }
   }

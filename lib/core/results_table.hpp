@@ -3,6 +3,7 @@
 // Pure text in, text out: lib/cli/results_command.cpp only picks the options and prints.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -38,6 +39,17 @@ std::vector<std::string> metric_columns(const result_set& set);
 
 /// The axes, status, attempt, duration_s and every metric of the chosen rows.
 text_table rows_table(const result_set& set, const std::vector<std::size_t>& chosen);
+
+/// One value of an axis: its points ok, and the metric over the ok points that have it.
+struct value_stats {
+  std::string value;
+  std::uint64_t ok = 0, n = 0;  ///< points ok; ok points with the metric
+  double sum = 0, lo = INFINITY, hi = -INFINITY;
+  double mean() const { return n ? sum / static_cast<double>(n) : NAN; }
+};
+
+/// The values of axis number `axis` in row order (first appearance), each with its stats.
+std::vector<value_stats> axis_value_stats(const result_set& set, std::size_t axis, std::uint32_t metric);
 
 /// For every axis and each of its values (in row order): points ok, and the mean, min and max
 /// of the metric over the ok points that have it.
