@@ -257,3 +257,13 @@ cl_slurm_idle() {
 # cl_slurm_wait_job SECONDS JOBID: until the job has left the queue.
 cl_slurm_job_gone() { [[ -z $(cl_slurm_cmd squeue -h -j "$1" 2>/dev/null) ]]; }
 cl_slurm_job_state() { cl_slurm_cmd scontrol show job -o "$1" | grep -oE 'JobState=[A-Z_]+' | cut -d= -f2; }
+
+# cl_count_procs PATTERN HOST...: how many processes in these hosts' namespaces have a command
+# line matching PATTERN (a grep -E pattern); other runs' processes are not counted.
+cl_count_procs() {
+  local pattern=$1 h pids
+  shift
+  pids=$(for h; do ip netns pids "${cl_ns[$h]}"; done | paste -sd,)
+  [[ -n $pids ]] || { echo 0; return; }
+  ps -o args= -p "$pids" | grep -cE -- "$pattern"
+}

@@ -12,7 +12,10 @@ script=${2:?}
 source "$(dirname "$0")/cluster_lib.sh"
 cl_init partition_test 12
 # shellcheck disable=SC2317  # (called by the trap)
-cl_before_cleanup() { rm -f "/tmp/gridctl-pdsh-workers-$(id -u)"/node[123].*.pid; }
+cl_before_cleanup() {
+  rm -f "/tmp/gridctl-pdsh-workers-$(id -u)"/node[123].*.pid
+  rmdir "/tmp/gridctl-pdsh-workers-$(id -u)" 2>/dev/null
+}
 
 hosts=(node1 node2 node3)
 cl_hosts login "${hosts[@]}" || { echo "FAIL: cannot make the namespace hosts"; exit 1; }
@@ -36,7 +39,7 @@ log=$cl_tmp/sweep.log
 
 login env PDSH_RCMD_TYPE=ssh GRIDCTL="$gridctl" "$script" -w 'node[1-3]' -s 2 "$endpoint" \
   >"$cl_tmp/workers.out" 2>"$cl_tmp/workers.err" &
-workers_running() { (($(pgrep -c -f -- "worker --connect $endpoint") == 3)); }
+workers_running() { (($(cl_count_procs " worker --connect $endpoint" "${hosts[@]}") == 3)); }
 cl_wait 30 workers_running || { echo "FAIL: 3 workers did not start: $(cat "$cl_tmp/workers.err")"; exit 1; }
 
 login "$gridctl" sweep "$cl_tmp/cut.ini" --listen "$endpoint" --local 0 >"$log" 2>&1 &

@@ -13,7 +13,10 @@ script=${2:?} think=${3:?} think_ini=${4:?}
 source "$(dirname "$0")/cluster_lib.sh"
 cl_init pdsh_ssh_test 11
 # shellcheck disable=SC2317  # (called by the trap)
-cl_before_cleanup() { rm -f "/tmp/gridctl-pdsh-workers-$(id -u)"/node[123].*.pid; }
+cl_before_cleanup() {
+  rm -f "/tmp/gridctl-pdsh-workers-$(id -u)"/node[123].*.pid
+  rmdir "/tmp/gridctl-pdsh-workers-$(id -u)" 2>/dev/null
+}
 
 hosts=(node1 node2 node3)
 cl_hosts login "${hosts[@]}" || { echo "FAIL: cannot make the namespace hosts"; exit 1; }
@@ -35,7 +38,7 @@ endpoint=tcp://${cl_addr[login]}:5555
 login env PDSH_RCMD_TYPE=ssh GRIDCTL="$gridctl" "$script" -w 'node[1-3]' -s 2 "$endpoint" \
   >"$cl_tmp/workers.out" 2>"$cl_tmp/workers.err" &
 launcher=$!
-workers_running() { (($(pgrep -c -f -- "worker --connect $endpoint") == 3)); }
+workers_running() { (($(cl_count_procs " worker --connect $endpoint" "${hosts[@]}") == 3)); }
 cl_wait 30 workers_running || cl_fail "3 workers did not start: $(cat "$cl_tmp/workers.err")"
 cl_log "workers started"
 
