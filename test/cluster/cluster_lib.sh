@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # test/cluster/cluster_lib.sh — sourced by the cluster tests: "hosts" made of network
 # namespaces on a bridge, each with its own host name (a UTS namespace per daemon started in it),
 # sshd per host, a Slurm controller and slurmd per host, and a cleanup trap that removes it all.
@@ -79,9 +80,11 @@ cl_cleanup() {
   [[ $(type -t cl_before_cleanup) == function ]] && cl_before_cleanup
   for f in "${cl_pidfiles[@]}"; do [[ -s $f ]] && kill -TERM "$(cat "$f")" 2>/dev/null; done
   pids=$(cl_ns_pids)
+  # shellcheck disable=SC2086  # one pid per word
   [[ -n $pids ]] && kill -TERM $pids 2>/dev/null
   cl_wait 10 cl_nothing_left
   pids=$(cl_ns_pids)
+  # shellcheck disable=SC2086
   [[ -n $pids ]] && kill -KILL $pids 2>/dev/null
   for f in "${cl_pidfiles[@]}"; do [[ -s $f ]] && kill -KILL "$(cat "$f")" 2>/dev/null; done
   cl_wait 5 cl_nothing_left
@@ -133,6 +136,7 @@ cl_hosts() {
 cl_in() {
   local h=$1
   shift
+  # shellcheck disable=SC2016  # expanded by that sh
   nsenter --net="/run/netns/${cl_ns[$h]}" unshare --uts sh -c 'hostname "$0" && exec "$@"' "$h" "$@"
 }
 

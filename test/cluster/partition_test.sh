@@ -6,9 +6,11 @@
 # 3 heartbeats (not before 2 s, heartbeat = 1s) and run its jobs on the other hosts; the link
 # comes back; node1 registers again and takes jobs again; what it reports of its jobs from
 # before the cut is dropped. Counted over the journal: every point exactly one ok record.
+# shellcheck disable=SC2317  # (the conditions are called through cl_wait)
 set -u
 gridctl=${1:?usage: partition_test.sh GRIDCTL PDSH_WORKERS_SCRIPT}
 script=${2:?}
+# shellcheck source=test/cluster/cluster_lib.sh
 source "$(dirname "$0")/cluster_lib.sh"
 cl_init partition_test 12
 # shellcheck disable=SC2317  # (called by the trap)

@@ -7,9 +7,11 @@
 # process on any host but its sshd, and the launching script exits by itself.
 # The master listens on the bridge address without authentication (gridctl has none yet): the
 # test network is private to the test.
+# shellcheck disable=SC2317  # (the conditions are called through cl_wait)
 set -u
 gridctl=${1:?usage: pdsh_ssh_test.sh GRIDCTL PDSH_WORKERS_SCRIPT THINK THINK_INI}
 script=${2:?} think=${3:?} think_ini=${4:?}
+# shellcheck source=test/cluster/cluster_lib.sh
 source "$(dirname "$0")/cluster_lib.sh"
 cl_init pdsh_ssh_test 11
 # shellcheck disable=SC2317  # (called by the trap)

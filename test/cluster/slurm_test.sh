@@ -10,9 +10,11 @@
 #      ENDPOINT: the workers connect back; each has 2 slots, and its jobs run on 2 CPUs.
 #   3. sbatch -N1 -c 1 (of whole nodes of 2 CPUs): 1 slot, and the jobs run on 1 CPU — which
 #      needs the script to pass the CPUs on to srun (since Slurm 22.05 srun does not inherit -c).
+# shellcheck disable=SC2317  # (the conditions are called through cl_wait)
 set -u
 gridctl=${1:?usage: slurm_test.sh GRIDCTL SWEEP_SBATCH WORKERS_SBATCH}
 sweep_sbatch=${2:?} workers_sbatch=${3:?}
+# shellcheck source=test/cluster/cluster_lib.sh
 source "$(dirname "$0")/cluster_lib.sh"
 cl_init slurm_test 13
 
@@ -38,6 +40,7 @@ only_slurmd_left() {
     done
   done
 }
+# shellcheck disable=SC2002  # (cat: a missing file counts 0)
 ok_count() { cat "$1" 2>/dev/null | grep -c '"status": "ok"'; }
 
 # --- 1. the whole sweep as a batch job; scancel; resume ---------------------------------------
