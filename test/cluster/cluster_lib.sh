@@ -271,3 +271,12 @@ cl_count_procs() {
   [[ -n $pids ]] || { echo 0; return; }
   ps -o args= -p "$pids" | grep -cE -- "$pattern"
 }
+
+# cl_worker_pidfiles ENDPOINT: the pidfiles gridctl-pdsh-workers keeps for workers of ENDPOINT
+# (ours only: other tests' workers, of other endpoints, may run on hosts of the same names).
+cl_worker_pidfiles() {
+  local f
+  for f in "/tmp/gridctl-pdsh-workers-$(id -u)"/*.pid; do
+    [[ -f $f && $(sed -n 2p "$f") == "$1" ]] && echo "$f"
+  done
+}

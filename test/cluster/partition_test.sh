@@ -15,7 +15,7 @@ source "$(dirname "$0")/cluster_lib.sh"
 cl_init partition_test 12
 # shellcheck disable=SC2317  # (called by the trap)
 cl_before_cleanup() {
-  rm -f "/tmp/gridctl-pdsh-workers-$(id -u)"/node[123].*.pid
+  [[ -n ${endpoint:-} ]] && cl_worker_pidfiles "$endpoint" | xargs -r rm -f
   rmdir "/tmp/gridctl-pdsh-workers-$(id -u)" 2>/dev/null
 }
 

@@ -16,7 +16,7 @@ source "$(dirname "$0")/cluster_lib.sh"
 cl_init pdsh_ssh_test 11
 # shellcheck disable=SC2317  # (called by the trap)
 cl_before_cleanup() {
-  rm -f "/tmp/gridctl-pdsh-workers-$(id -u)"/node[123].*.pid
+  [[ -n ${endpoint:-} ]] && cl_worker_pidfiles "$endpoint" | xargs -r rm -f
   rmdir "/tmp/gridctl-pdsh-workers-$(id -u)" 2>/dev/null
 }
 
@@ -85,7 +85,7 @@ if ! cl_wait 10 only_sshd; then
   done
   cl_fail "processes other than sshd are left on the hosts after stop"
 fi
-left=$(compgen -G "/tmp/gridctl-pdsh-workers-$(id -u)/node[123].*.pid")
+left=$(cl_worker_pidfiles "$endpoint")
 [[ -z $left ]] || cl_fail "pidfiles left after the workers exited: $left"
 cl_log "stopped"
 cl_finish
