@@ -1,4 +1,5 @@
 # cmake/help_text.sh — reads gridctl's own --help texts, for the generators of the man pages
+# shellcheck shell=bash
 # (make_man_pages.sh) and of the bash completion (make_completion.sh). Sourced, not run.
 # The --help texts are the one source: a command or option added to apps/gridctl/main.cpp
 # appears in the pages and the completion at the next build, with nothing else to edit.

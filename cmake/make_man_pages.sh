@@ -6,7 +6,7 @@
 # Run by the build after gridctl is linked (cmake/Install.cmake).
 set -euo pipefail
 gridctl=$1 version=$2 exit_codes=$3 outdir=$4
-# shellcheck source=help_text.sh
+# shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/help_text.sh"
 
 # Text for roff: backslashes, a leading . or ' (a request), and - as ASCII hyphen-minus (a
