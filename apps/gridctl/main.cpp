@@ -96,7 +96,7 @@ int plan_main(const std::vector<std::string>& args) {
   po::options_description named("gridctl plan CONFIG.ini [options]\n\n"
                                 "Validate the config and print the point count, what the results file says is\n"
                                 "already done, and the commands in order. Runs nothing.\n\noptions");
-  named.add_options()("help,h", "show this help")("limit", po::value<std::uint64_t>(),
+  named.add_options()("help,h", "show this help")("limit", po::value<std::uint64_t>()->value_name("N"),
                                                   "print only the first N commands");
   auto parsed = parse_with_config(args, named, "plan");
   if (!parsed) return gridctl::exit_code::ok;
@@ -143,14 +143,14 @@ int results_main(const std::vector<std::string>& args) {
       "One row per point (its latest attempt), in grid order: the axes, status, attempt,\n"
       "duration_s and every metric. Reads the results file only; safe while a sweep runs.\n\noptions");
   named.add_options()("help,h", "show this help")
-      ("format", po::value<std::string>(), "table, csv or jsonl (default: table on a terminal, else csv)")
-      ("max", po::value<std::string>(), "sort by METRIC, largest first (points without it last)")
-      ("min", po::value<std::string>(), "sort by METRIC, smallest first (points without it last)")
-      ("top", po::value<std::uint64_t>(), "only the first N rows")
-      ("status", po::value<std::string>(), "only points whose latest status is in LIST, e.g. failed,timeout")
+      ("format", po::value<std::string>()->value_name("FORMAT"), "table, csv or jsonl (default: table on a terminal, else csv)")
+      ("max", po::value<std::string>()->value_name("METRIC"), "sort by METRIC, largest first (points without it last)")
+      ("min", po::value<std::string>()->value_name("METRIC"), "sort by METRIC, smallest first (points without it last)")
+      ("top", po::value<std::uint64_t>()->value_name("N"), "only the first N rows")
+      ("status", po::value<std::string>()->value_name("LIST"), "only points whose latest status is in LIST, e.g. failed,timeout")
       ("pending", "with a config, also the points with no record yet (status pending)")
       ("failures", "failed, timeout and lost points grouped by cause, with the command to rerun them")
-      ("summary", po::value<std::string>(), "for every axis value: points ok, mean, min and max of METRIC");
+      ("summary", po::value<std::string>()->value_name("METRIC"), "for every axis value: points ok, mean, min and max of METRIC");
   auto parsed = parse_with_config(args, named, "results");
   if (!parsed) return gridctl::exit_code::ok;
   const po::variables_map& vm = *parsed;
@@ -217,9 +217,9 @@ int worker_main(const std::vector<std::string>& args) {
       "Serve jobs of the master at ENDPOINT. Persistent by default: it serves sweep after sweep\n"
       "and reconnects when the master restarts. SIGTERM/SIGINT: stop running jobs, report, exit.\n\noptions");
   named.add_options()("help,h", "show this help")
-      ("connect", po::value<std::string>(), "the master's endpoint, e.g. tcp://node01:5555 (required)")
-      ("slots", po::value<int>(), "jobs run at once (default: the CPUs this process may use)")
-      ("name", po::value<std::string>(), "name shown in results (default: host name)")
+      ("connect", po::value<std::string>()->value_name("ENDPOINT"), "the master's endpoint, e.g. tcp://node01:5555 (required)")
+      ("slots", po::value<int>()->value_name("N"), "jobs run at once (default: the CPUs this process may use)")
+      ("name", po::value<std::string>()->value_name("NAME"), "name shown in results (default: host name)")
       ("once", "exit after the first sweep served is finished")
       ("quiet", "print nothing but errors");
   auto vm = parse(args, named, po::options_description{}, po::positional_options_description{});
