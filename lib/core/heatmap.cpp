@@ -26,12 +26,17 @@ std::optional<double> as_number(const std::string& text) {
   return x;
 }
 
-void sort_if_numeric(std::vector<std::string>& values) {
+/// Without a config the grid's order is unknown, and records come in the order attempts
+/// ended (which varies run to run): sort, numerically when every value is a number.
+void sort_values(std::vector<std::string>& values) {
   std::vector<std::pair<double, std::string>> keyed;
   for (auto& v : values) {
     auto x = as_number(v);
-    if (!x) return;
-    keyed.emplace_back(*x, std::move(v));
+    if (!x) {
+      std::sort(values.begin(), values.end());
+      return;
+    }
+    keyed.emplace_back(*x, v);
   }
   std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (std::size_t i = 0; i < keyed.size(); ++i) values[i] = std::move(keyed[i].second);
@@ -45,7 +50,7 @@ std::vector<std::vector<std::string>> axis_values(const result_set& set, bool co
     std::unordered_map<std::string_view, bool> seen;
     for (const auto& r : set.rows)
       if (k < r.values.size() && seen.emplace(r.values[k], true).second) out[k].push_back(r.values[k]);
-    if (!config_order) sort_if_numeric(out[k]);
+    if (!config_order) sort_values(out[k]);
   }
   return out;
 }

@@ -70,8 +70,8 @@ struct heatmap_model {
 };
 
 /// The values of each axis in display order: with `config_order` (rows from a config, grid order)
-/// the order of first appearance, which is the config's; from a results file alone the order of
-/// first appearance, sorted numerically when every value of the axis is a number.
+/// the order of first appearance, which is the config's; from a results file alone that order
+/// varies from run to run, so the values are sorted (numerically when every value is a number).
 std::vector<std::vector<std::string>> axis_values(const result_set& set, bool config_order);
 
 /// The heatmap of `req.metric` over `values` (from axis_values). Errors (no `where`): an axis

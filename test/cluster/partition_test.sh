@@ -58,7 +58,7 @@ ip -n "${cl_ns[login]}" link set p-node1 down
 cut=$(date +%s%N)
 cl_log "node1 cut off"
 
-declared_lost() { grep -q 'on node1: lost' "$log"; }
+declared_lost() { grep -q 'worker node1 lost' "$log"; }
 if cl_wait 15 declared_lost; then
   after=$((($(date +%s%N) - cut) / 1000000))
   cl_log "node1 declared lost ${after} ms after the cut"

@@ -125,7 +125,7 @@ if ((ncpus >= 2)); then
   cpus_ini one 4
   login_sweep one -N1 -c 1
   cl_log "login-node sweep with sbatch -N1 -c 1 done"
-  grep -q 'joined (1 slots)' "$cl_tmp/one.log" || cl_fail "-c 1: the worker did not join with 1 slot: $(grep joined "$cl_tmp/one.log")"
+  grep -q 'joined (1 slot)' "$cl_tmp/one.log" || cl_fail "-c 1: the worker did not join with 1 slot: $(grep joined "$cl_tmp/one.log")"
   lists=$(grep -o 'Cpus_allowed_list:[^"]*' "$cl_tmp/one.jsonl" | sed 's/\\[nt]//g; s/[[:space:]]//g' | sort -u)
   echo "-c 1: jobs' CPUs: $lists"
   [[ $lists =~ ^Cpus_allowed_list:[0-9]+$ ]] || cl_fail "-c 1: the jobs ran on $lists, not on one CPU"

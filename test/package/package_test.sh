@@ -110,7 +110,9 @@ chmod +x "$tmp/fake-bin/srun"
 slurm_runs() {  # slurm_runs SCRIPT: what the script hands srun, with a stand-in srun
   env -u GRIDCTL -u SLURM_CPUS_PER_TASK PATH="$tmp/fake-bin:$PATH" bash "$1" tcp://127.0.0.1:1 2>&1
 }
-want="<--ntasks-per-node=1><$gridctl><worker><--connect><tcp://127.0.0.1:1><--once>"
+# srun runs `sh -c 'exec "$0" worker ...'` with the binary as $0 (so that SLURM_CPUS_ON_NODE is
+# read on each node): the installed binary must be that $0.
+want="<--ntasks-per-node=1><sh><-c><exec \"\$0\" worker --connect \"\$1\" --once \${SLURM_CPUS_ON_NODE:+--slots \"\$SLURM_CPUS_ON_NODE\"}><$gridctl><tcp://127.0.0.1:1>"
 [[ $(slurm_runs "$prefix/share/gridctl/gridctl-slurm-workers.sbatch") == "$want" ]] ||
   fail "the installed Slurm script runs '$(slurm_runs "$prefix/share/gridctl/gridctl-slurm-workers.sbatch")', want '$want'"
 

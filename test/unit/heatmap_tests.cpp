@@ -95,7 +95,7 @@ BOOST_AUTO_TEST_CASE(ticks_are_round_and_inside_the_range) {
   BOOST_TEST(make_colour_scale(3, 3).position(3) == 0.5);
 }
 
-BOOST_AUTO_TEST_CASE(axis_values_keep_the_config_order_or_sort_numbers) {
+BOOST_AUTO_TEST_CASE(axis_values_keep_the_config_order_or_sort) {
   result_set s;
   s.header.axes = {"C", "kernel"};
   for (auto [c, k] : {std::pair{"10", "rbf"}, {"1e-06", "poly"}, {"0.5", "rbf"}, {"10", "linear"}}) {
@@ -107,7 +107,7 @@ BOOST_AUTO_TEST_CASE(axis_values_keep_the_config_order_or_sort_numbers) {
   BOOST_TEST((config[0] == std::vector<std::string>{"10", "1e-06", "0.5"}));
   auto file = axis_values(s, false);
   BOOST_TEST((file[0] == std::vector<std::string>{"1e-06", "0.5", "10"}));
-  BOOST_TEST((file[1] == std::vector<std::string>{"rbf", "poly", "linear"}));  // text: first appearance
+  BOOST_TEST((file[1] == std::vector<std::string>{"linear", "poly", "rbf"}));  // text: sorted (file order varies)
 }
 
 BOOST_AUTO_TEST_CASE(cells_are_row_major_over_the_first_two_axes_with_the_best_of_the_rest) {
