@@ -1,7 +1,8 @@
-// protocol: encode/decode of the closed message set.
+// protocol: encode/decode of the closed message sets, one per direction.
 #include "protocol.hpp"
 
 #include <charconv>
+#include <utility>
 
 namespace gridctl::protocol {
 
@@ -49,6 +50,8 @@ class reader {
     if (!id && error_.empty()) fail("bad point id");
     return id.value_or(0);
   }
+  /// What follows cannot be read (a hello of another version): leave it unchecked.
+  void skip_rest() { i_ = f_.size(); }
   void end() {
     if (error_.empty() && i_ != f_.size()) fail("unexpected extra frames");
   }
@@ -66,125 +69,140 @@ class reader {
 constexpr std::int64_t max_int = 2147483647;
 constexpr std::int64_t max_i64 = INT64_MAX;
 
-}  // namespace
+// One reader per message type: the frames after the type, in order.
 
-frames encode(const message& m) {
-  struct visitor {
-    frames operator()(const hello& h) const {
-      return {"hello", num(h.version), h.name, num(h.slots), std::to_string(h.registration)};
-    }
-    frames operator()(const welcome& w) const { return {"welcome", num(w.version), num(w.heartbeat_ms)}; }
-    frames operator()(const refuse& r) const { return {"refuse", r.reason}; }
-    frames operator()(const job& j) const {
-      std::string env;
-      for (const auto& [k, v] : j.env) env += k + '=' + v + '\0';
-      return {"job", format_point_id(j.point), num(j.attempt), j.command, j.workdir, env,
-              std::to_string(j.output_limit), num(j.kill_grace_ms)};
-    }
-    frames operator()(const output& o) const {
-      return {"output", format_point_id(o.point), num(o.attempt), num(o.stream), o.bytes};
-    }
-    frames operator()(const done& d) const {
-      return {"done", format_point_id(d.point), num(d.attempt),
-              d.exit_code ? num(*d.exit_code) : "", d.signal ? num(*d.signal) : "",
-              num(d.started_ms), num(d.duration_us), std::to_string(d.stdout_dropped),
-              std::to_string(d.stderr_dropped), d.stdout_tail,
-              d.worker_exiting ? "1" : "0", d.error};
-    }
-    frames operator()(const cancel& c) const { return {"cancel", format_point_id(c.point), num(c.attempt)}; }
-    frames operator()(const heartbeat&) const { return {"heartbeat"}; }
-    frames operator()(const shutdown& s) const { return {"shutdown", s.reason}; }
-  };
-  return std::visit(visitor{}, m);
+void read(reader& r, hello& h) {
+  // The version comes first and is read alone, so that a peer of another version is told so
+  // even when the rest of its hello has another shape.
+  h.version = static_cast<int>(r.integer("version", 0, max_int));
+  if (!r.error().empty() || h.version != version) return r.skip_rest();
+  h.name = r.str("name");
+  h.slots = static_cast<int>(r.integer("slots", 1, 1 << 20));
+  h.registration = r.unsigned_integer("registration");
 }
 
-decoded decode(const frames& f) {
+void read(reader& r, welcome& w) {
+  w.version = static_cast<int>(r.integer("version", 0, max_int));
+  w.heartbeat_ms = r.integer("heartbeat", 1, max_i64);
+}
+
+void read(reader& r, refuse& m) { m.reason = r.str("reason"); }
+
+void read(reader& r, job& j) {
+  j.point = r.point();
+  j.attempt = static_cast<int>(r.integer("attempt", 1, max_int));
+  j.command = r.str("command");
+  j.workdir = r.str("workdir");
+  const std::string& env = r.str("env");
+  for (std::size_t pos = 0; pos < env.size();) {
+    std::size_t end = env.find('\0', pos);
+    if (end == std::string::npos) end = env.size();
+    std::string entry = env.substr(pos, end - pos);
+    std::size_t eq = entry.find('=');
+    if (eq == std::string::npos || eq == 0) return r.fail("bad env entry");
+    j.env.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
+    pos = end + 1;
+  }
+  j.output_limit = r.unsigned_integer("output limit");
+  j.kill_grace_ms = r.integer("kill grace", 0, max_i64);
+}
+
+void read(reader& r, output& o) {
+  o.point = r.point();
+  o.attempt = static_cast<int>(r.integer("attempt", 1, max_int));
+  o.stream = static_cast<int>(r.integer("stream", 1, 2));
+  o.bytes = r.str("bytes");
+}
+
+void read(reader& r, done& d) {
+  d.point = r.point();
+  d.attempt = static_cast<int>(r.integer("attempt", 1, max_int));
+  d.exit_code = r.optional_int("exit code");
+  d.signal = r.optional_int("signal");
+  d.started_ms = r.integer("started", 0, max_i64);
+  d.duration_us = r.integer("duration", 0, max_i64);
+  d.stdout_dropped = r.unsigned_integer("stdout dropped");
+  d.stderr_dropped = r.unsigned_integer("stderr dropped");
+  d.stdout_tail = r.str("stdout tail");
+  d.worker_exiting = r.integer("worker exiting", 0, 1) == 1;
+  d.error = r.str("error");
+}
+
+void read(reader& r, cancel& c) {
+  c.point = r.point();
+  c.attempt = static_cast<int>(r.integer("attempt", 1, max_int));
+}
+
+void read(reader&, heartbeat&) {}
+
+void read(reader& r, shutdown& s) { s.reason = r.str("reason"); }
+
+struct encoder {
+  frames operator()(const hello& h) const {
+    return {"hello", num(h.version), h.name, num(h.slots), std::to_string(h.registration)};
+  }
+  frames operator()(const welcome& w) const { return {"welcome", num(w.version), num(w.heartbeat_ms)}; }
+  frames operator()(const refuse& r) const { return {"refuse", r.reason}; }
+  frames operator()(const job& j) const {
+    std::string env;
+    for (const auto& [k, v] : j.env) env += k + '=' + v + '\0';
+    return {"job", format_point_id(j.point), num(j.attempt), j.command, j.workdir, env,
+            std::to_string(j.output_limit), num(j.kill_grace_ms)};
+  }
+  frames operator()(const output& o) const {
+    return {"output", format_point_id(o.point), num(o.attempt), num(o.stream), o.bytes};
+  }
+  frames operator()(const done& d) const {
+    return {"done", format_point_id(d.point), num(d.attempt),
+            d.exit_code ? num(*d.exit_code) : "", d.signal ? num(*d.signal) : "",
+            num(d.started_ms), num(d.duration_us), std::to_string(d.stdout_dropped),
+            std::to_string(d.stderr_dropped), d.stdout_tail,
+            d.worker_exiting ? "1" : "0", d.error};
+  }
+  frames operator()(const cancel& c) const { return {"cancel", format_point_id(c.point), num(c.attempt)}; }
+  frames operator()(const heartbeat&) const { return {"heartbeat"}; }
+  frames operator()(const shutdown& s) const { return {"shutdown", s.reason}; }
+};
+
+/// Reads a message of the alternative of `Message` whose type is `type`; nullopt when none is.
+template <class Message, std::size_t... i>
+std::optional<Message> read_alternative(reader& r, const std::string& type, std::index_sequence<i...>) {
+  std::optional<Message> m;
+  auto try_one = [&](auto alternative) {
+    if (m || type != decltype(alternative)::type) return;
+    read(r, alternative);
+    m = std::move(alternative);
+  };
+  (try_one(std::variant_alternative_t<i, Message>{}), ...);
+  return m;
+}
+
+bool is_type_of_either_side(const std::string& type) {
+  for (std::string_view t : {hello::type, welcome::type, refuse::type, job::type, output::type, done::type,
+                             cancel::type, heartbeat::type, shutdown::type})
+    if (type == t) return true;
+  return false;
+}
+
+template <class Message>
+decoded<Message> decode_as(const frames& f, const char* receiver) {
   if (f.empty()) return {std::nullopt, "empty message"};
   const std::string& type = f[0];
   reader r(f);
-  message m;
-  if (type == "hello") {
-    hello h;
-    // The version comes first and is read alone, so that a peer of another version is told so
-    // even when the rest of its hello has another shape.
-    h.version = static_cast<int>(r.integer("version", 0, max_int));
-    if (!r.error().empty()) return {std::nullopt, "hello: " + r.error()};
-    if (h.version != version) return {hello{h.version, "", 0, 0}, ""};
-    h.name = r.str("name");
-    h.slots = static_cast<int>(r.integer("slots", 1, 1 << 20));
-    h.registration = r.unsigned_integer("registration");
-    m = h;
-  } else if (type == "welcome") {
-    welcome w;
-    w.version = static_cast<int>(r.integer("version", 0, max_int));
-    w.heartbeat_ms = r.integer("heartbeat", 1, max_i64);
-    m = w;
-  } else if (type == "refuse") {
-    m = refuse{r.str("reason")};
-  } else if (type == "job") {
-    job j;
-    j.point = r.point();
-    j.attempt = static_cast<int>(r.integer("attempt", 1, max_int));
-    j.command = r.str("command");
-    j.workdir = r.str("workdir");
-    const std::string& env = r.str("env");
-    for (std::size_t pos = 0; pos < env.size();) {
-      std::size_t end = env.find('\0', pos);
-      if (end == std::string::npos) end = env.size();
-      std::string entry = env.substr(pos, end - pos);
-      std::size_t eq = entry.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        r.fail("bad env entry");
-        break;
-      }
-      j.env.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
-      pos = end + 1;
-    }
-    j.output_limit = r.unsigned_integer("output limit");
-    j.kill_grace_ms = r.integer("kill grace", 0, max_i64);
-    m = j;
-  } else if (type == "output") {
-    output o;
-    o.point = r.point();
-    o.attempt = static_cast<int>(r.integer("attempt", 1, max_int));
-    o.stream = static_cast<int>(r.integer("stream", 1, 2));
-    o.bytes = r.str("bytes");
-    m = std::move(o);
-  } else if (type == "done") {
-    done d;
-    d.point = r.point();
-    d.attempt = static_cast<int>(r.integer("attempt", 1, max_int));
-    d.exit_code = r.optional_int("exit code");
-    d.signal = r.optional_int("signal");
-    d.started_ms = r.integer("started", 0, max_i64);
-    d.duration_us = r.integer("duration", 0, max_i64);
-    d.stdout_dropped = r.unsigned_integer("stdout dropped");
-    d.stderr_dropped = r.unsigned_integer("stderr dropped");
-    d.stdout_tail = r.str("stdout tail");
-    d.worker_exiting = r.integer("worker exiting", 0, 1) == 1;
-    d.error = r.str("error");
-    m = std::move(d);
-  } else if (type == "cancel") {
-    cancel c;
-    c.point = r.point();
-    c.attempt = static_cast<int>(r.integer("attempt", 1, max_int));
-    m = c;
-  } else if (type == "heartbeat") {
-    m = heartbeat{};
-  } else if (type == "shutdown") {
-    m = shutdown{r.str("reason")};
-  } else {
-    return {std::nullopt, "unknown message type '" + type.substr(0, 32) + "'"};
-  }
+  auto m = read_alternative<Message>(r, type, std::make_index_sequence<std::variant_size_v<Message>>{});
+  if (!m && is_type_of_either_side(type)) return {std::nullopt, "a " + type + " is never sent to " + receiver};
+  if (!m) return {std::nullopt, "unknown message type '" + type.substr(0, 32) + "'"};
   r.end();
   if (!r.error().empty()) return {std::nullopt, type + ": " + r.error()};
   return {std::move(m), ""};
 }
 
-const char* type_name(const message& m) {
-  static const char* const names[] = {"hello", "welcome", "refuse", "job", "output",
-                                      "done", "cancel", "heartbeat", "shutdown"};
-  return names[m.index()];
-}
+}  // namespace
+
+frames encode(const to_worker& m) { return std::visit(encoder{}, m); }
+frames encode(const to_master& m) { return std::visit(encoder{}, m); }
+
+decoded<to_worker> decode_to_worker(const frames& f) { return decode_as<to_worker>(f, "a worker"); }
+decoded<to_master> decode_to_master(const frames& f) { return decode_as<to_master>(f, "the master"); }
 
 }  // namespace gridctl::protocol

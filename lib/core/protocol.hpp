@@ -1,7 +1,9 @@
-// protocol: the messages between master (ROUTER) and workers (DEALER). A closed set: each
-// message is a list of ZeroMQ frames, frame 0 names its type; decode() checks every frame and
-// returns an error for anything malformed — it never throws. Output bytes travel as raw frames
-// (never inside JSON), so a job may print anything.
+// protocol: the messages between master (ROUTER) and workers (DEALER). Two closed sets, one per
+// direction (to_worker, to_master), so that neither side has a case for a message it never
+// receives: each message is a list of ZeroMQ frames, frame 0 names its type; decode_to_worker()
+// and decode_to_master() check every frame and return an error for anything malformed or sent
+// the wrong way — they never throw. Output bytes travel as raw frames (never inside JSON), so a
+// job may print anything.
 //
 //   worker                                    master
 //     hello(version, name, slots, registration) ->    register; or refuse(reason) if version differs
@@ -20,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -34,6 +37,7 @@ inline constexpr int version = 1;
 using frames = std::vector<std::string>;
 
 struct hello {
+  static constexpr std::string_view type = "hello";
   int version = protocol::version;
   std::string name;  ///< the worker's name (host name by default), shown in records
   int slots = 1;
@@ -43,13 +47,16 @@ struct hello {
   std::uint64_t registration = 0;
 };
 struct welcome {
+  static constexpr std::string_view type = "welcome";
   int version = protocol::version;
   std::int64_t heartbeat_ms = 1000;
 };
 struct refuse {
+  static constexpr std::string_view type = "refuse";
   std::string reason;
 };
 struct job {
+  static constexpr std::string_view type = "job";
   point_id point = 0;
   int attempt = 1;
   std::string command;  ///< run as /bin/sh -c command
@@ -59,12 +66,14 @@ struct job {
   std::int64_t kill_grace_ms = 5000;
 };
 struct output {
+  static constexpr std::string_view type = "output";
   point_id point = 0;
   int attempt = 1;
   int stream = 1;  ///< 1 stdout, 2 stderr
   std::string bytes;
 };
 struct done {
+  static constexpr std::string_view type = "done";
   point_id point = 0;
   int attempt = 1;
   std::optional<int> exit_code;  ///< set when the job exited
@@ -80,27 +89,36 @@ struct done {
   std::string error;
 };
 struct cancel {
+  static constexpr std::string_view type = "cancel";
   point_id point = 0;
   int attempt = 1;
 };
-struct heartbeat {};
+struct heartbeat {
+  static constexpr std::string_view type = "heartbeat";
+};
 struct shutdown {
+  static constexpr std::string_view type = "shutdown";
   std::string reason;  ///< "end": the sweep is over; "unknown": say hello again
 };
 
-using message = std::variant<hello, welcome, refuse, job, output, done, cancel, heartbeat, shutdown>;
+/// What a master sends; what a worker receives.
+using to_worker = std::variant<welcome, refuse, job, cancel, heartbeat, shutdown>;
+/// What a worker sends; what a master receives.
+using to_master = std::variant<hello, output, done, heartbeat, shutdown>;
 
 /// The frames of a message.
-frames encode(const message& m);
+frames encode(const to_worker& m);
+frames encode(const to_master& m);
 
 /// The message in `f`, or an error text saying what is wrong with it.
+template <class Message>
 struct decoded {
-  std::optional<message> msg;
+  std::optional<Message> msg;
   std::string error;
 };
-decoded decode(const frames& f);
-
-/// Type name of a message, for logs.
-const char* type_name(const message& m);
+/// A message for a worker; any other type (a worker's own messages too) is an error.
+decoded<to_worker> decode_to_worker(const frames& f);
+/// A message for the master; any other type (the master's own messages too) is an error.
+decoded<to_master> decode_to_master(const frames& f);
 
 }  // namespace gridctl::protocol

@@ -51,9 +51,11 @@ struct own_process_group : bp::extend::handler {
 };
 }  // namespace
 
-job_process::job_process(boost::asio::io_context& io, job_spec spec, output_handler on_output, exit_handler on_exit)
+job_process::job_process(boost::asio::io_context& io, job_spec spec, std::string token, output_handler on_output,
+                         exit_handler on_exit)
     : io_(io),
       spec_(std::move(spec)),
+      token_(std::move(token)),
       on_output_(std::move(on_output)),
       on_exit_(std::move(on_exit)),
       out_(io),
@@ -95,7 +97,7 @@ void job_process::start() {
   }
   bp::environment env = boost::this_process::environment();
   for (const auto& [k, v] : spec_.env) env[k] = v;
-  if (!spec_.token.empty()) env[job_token_var] = spec_.token;
+  if (!token_.empty()) env[job_token_var] = token_;
   auto self = shared_from_this();
   try {
     child_ = std::make_unique<bp::child>(
@@ -163,7 +165,7 @@ void job_process::watch_leftovers(std::chrono::milliseconds delay) {
 void job_process::end_leftovers() {
   // The shell has exited, its group is empty, and something still holds the pipes: a process
   // that left the group. Waiting for it could take for ever (a daemon).
-  int killed = kill_job_processes(descendants(list_processes(), ::getpid()), spec_.token);
+  int killed = kill_job_processes(descendants(list_processes(), ::getpid()), token_);
   if (killed == 0) {
     result_.error = "a process left behind by the job held its output open; the output was closed";
     close_pipes();

@@ -23,25 +23,9 @@
 #include <utility>
 #include <vector>
 
+#include "job_runner.hpp"
+
 namespace gridctl {
-
-struct job_spec {
-  std::string command;
-  std::string workdir;
-  std::vector<std::pair<std::string, std::string>> env;
-  std::chrono::milliseconds kill_grace{5000};
-  /// Unique per job and worker process, put in the job's environment (job_token_var): how the
-  /// job's processes are recognised once they left its process group.
-  std::string token;
-};
-
-struct job_exit {
-  std::optional<int> exit_code;
-  std::optional<int> signal;
-  std::chrono::system_clock::time_point started;
-  std::chrono::microseconds duration{0};
-  std::string error;  ///< the worker's note on how the attempt ended (protocol::done::error)
-};
 
 class job_process : public std::enable_shared_from_this<job_process> {
  public:
@@ -49,7 +33,10 @@ class job_process : public std::enable_shared_from_this<job_process> {
   using output_handler = std::function<void(int stream, std::string_view bytes)>;
   using exit_handler = std::function<void(const job_exit&)>;
 
-  job_process(boost::asio::io_context& io, job_spec spec, output_handler on_output, exit_handler on_exit);
+  /// `token`: unique per job and worker process, put in the job's environment (job_token_var):
+  /// how the job's processes are recognised once they left its process group.
+  job_process(boost::asio::io_context& io, job_spec spec, std::string token, output_handler on_output,
+              exit_handler on_exit);
   ~job_process();
 
   /// Spawns the process. If it cannot be started (e.g. the workdir does not exist), the
@@ -71,6 +58,7 @@ class job_process : public std::enable_shared_from_this<job_process> {
 
   boost::asio::io_context& io_;
   job_spec spec_;
+  std::string token_;
   output_handler on_output_;
   exit_handler on_exit_;
   boost::process::async_pipe out_, err_;

@@ -146,7 +146,7 @@ class master_loop {
     if (frames.size() < 2) return note_malformed("a message without content");
     std::string routing_id = std::move(frames.front());
     frames.erase(frames.begin());
-    auto d = proto::decode(frames);
+    auto d = proto::decode_to_master(frames);
     if (!d.msg) return note_malformed(d.error);
     if (auto* h = std::get_if<proto::hello>(&*d.msg)) return on_hello(routing_id, *h);
     auto it = by_routing_id_.find(routing_id);
@@ -304,11 +304,7 @@ class master_loop {
   }
 
   void handle(worker_id, proto::heartbeat&, clock::time_point) {}
-  // Messages only a master sends: a worker never sends them; drop.
-  template <class M>
-  void handle(worker_id, M&, clock::time_point) {
-    note_malformed(std::string("a worker sent '") + proto::type_name(proto::message{M{}}) + "'");
-  }
+  void handle(worker_id, proto::hello&, clock::time_point) {}  // answered by on_hello() before the lookup
 
   /// The metrics of an attempt's output so far, as its record will have them.
   metric_values metrics_of(const attempt_output& buf) const {
@@ -370,12 +366,12 @@ class master_loop {
     }
   }
 
-  bool send_to_worker(worker_id w, const proto::message& m) {
+  bool send_to_worker(worker_id w, const proto::to_worker& m) {
     auto it = peers_.find(w);
     return it != peers_.end() && send_to(it->second.routing_id, m);
   }
 
-  bool send_to(const std::string& routing_id, const proto::message& m) {
+  bool send_to(const std::string& routing_id, const proto::to_worker& m) {
     frame_list frames = proto::encode(m);
     frames.insert(frames.begin(), routing_id);
     return watcher_.send(frames);

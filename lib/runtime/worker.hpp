@@ -1,13 +1,8 @@
-// worker: `gridctl worker` — a DEALER socket and the jobs it runs, on one Asio loop.
-//
-//   start -> say hello (again every second until welcomed) -> welcomed: run jobs as they come,
-//   stream their output, report each end -> master silent for 3 heartbeats, or it says it does
-//   not know us (it restarted): kill our now-stale jobs, say hello again.
-//   The connection drops (its socket monitor says so; messages may have been lost with it): the
-//   same as a silent master.
-//   SIGTERM/SIGINT: take no new jobs, kill running ones (SIGTERM, then SIGKILL after the grace),
-//   report them, say goodbye, kill what the jobs left behind, exit.
-//   --once: exit when the master says the sweep is over.
+// worker: `gridctl worker` — a DEALER socket and the jobs it runs, on one Asio loop. The rules
+// (registration and its backoff, slots, flow control, heartbeats, resets, the exit sequence) are
+// worker_reactor's (lib/core/worker_reactor.hpp, with its state diagram); this loop feeds it the
+// socket's messages, the socket monitor's disconnections, its timers, SIGINT/SIGTERM and the
+// jobs' output and ends (process_runner.hpp), and carries out what it asks.
 //
 // The worker is a child subreaper: what a job leaves behind when its shell exits is re-parented
 // to the worker instead of init, so that it can be found and killed (job_process.hpp); the

@@ -1,6 +1,6 @@
-// protocol: encode/decode of the closed master <-> worker message set. decode() must turn any
-// frame list into either a message or an error text, never throw, and give back what encode()
-// produced, byte for byte.
+// protocol: encode/decode of the closed master <-> worker message sets, one per direction. Each
+// decoder must turn any frame list into either a message or an error text, never throw, refuse
+// the messages its side never receives, and give back what encode() produced, byte for byte.
 #include <boost/test/unit_test.hpp>
 
 #include <climits>
@@ -8,6 +8,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -29,48 +30,115 @@ std::string all_bytes() {
 
 const std::string awkward = "a\0b\xff\xfe\r\n\t \"'\\{}=;\x01 tail"s;
 
-template <class T>
-const T* as(const proto::decoded& d) {
-  return d.msg ? std::get_if<T>(&*d.msg) : nullptr;
+/// Whether T is one of the variant V's alternatives: the messages of that direction.
+template <class T, class V>
+struct is_in;
+template <class T, class... A>
+struct is_in<T, std::variant<A...>> : std::bool_constant<(std::is_same_v<T, A> || ...)> {};
+
+bool for_worker(const std::string& type) {
+  for (const char* t : {"welcome", "refuse", "job", "cancel", "heartbeat", "shutdown"})
+    if (type == t) return true;
+  return false;
+}
+bool for_master(const std::string& type) {
+  for (const char* t : {"hello", "output", "done", "heartbeat", "shutdown"})
+    if (type == t) return true;
+  return false;
 }
 
-/// Decodes without letting an exception escape the test.
-proto::decoded decode_safely(const proto::frames& f) {
+/// What both decoders made of one frame list.
+struct decoded_both {
+  std::optional<proto::to_worker> to_worker;
+  std::optional<proto::to_master> to_master;
+  bool ok = false;    ///< a side that receives the type decoded it
+  std::string error;  ///< otherwise: the error of the side that receives the type (a worker's if none)
+};
+
+template <class T>
+const T* as(const decoded_both& d) {
+  if constexpr (is_in<T, proto::to_worker>::value)
+    if (d.to_worker) return std::get_if<T>(&*d.to_worker);
+  if constexpr (is_in<T, proto::to_master>::value)
+    if (d.to_master) return std::get_if<T>(&*d.to_master);
+  return nullptr;
+}
+
+template <class M>
+void check_consistent(const proto::decoded<M>& d, const proto::frames& f) {
+  if (d.msg.has_value() == !d.error.empty())
+    BOOST_ERROR("message and error both " << (d.msg ? "set" : "unset") << " for a " << (f.empty() ? "" : f[0]));
+}
+
+/// Decodes with both decoders, without letting an exception escape the test, and checks that
+/// only a side that receives the type accepts it (heartbeat and shutdown: both, alike).
+decoded_both decode_safely(const proto::frames& f) {
+  decoded_both d;
   try {
-    return proto::decode(f);
+    auto w = proto::decode_to_worker(f);
+    auto m = proto::decode_to_master(f);
+    check_consistent(w, f);
+    check_consistent(m, f);
+    const std::string type = f.empty() ? "" : f[0];
+    if (w.msg && !for_worker(type)) BOOST_ERROR("a worker accepted a " << type);
+    if (m.msg && !for_master(type)) BOOST_ERROR("the master accepted a " << type);
+    if (for_worker(type) && for_master(type) && w.msg.has_value() != m.msg.has_value())
+      BOOST_ERROR("the sides disagree on a " << type << ": " << w.error << m.error);
+    d.ok = w.msg || m.msg;
+    if (!d.ok) d.error = for_master(type) && !for_worker(type) ? m.error : w.error;
+    d.to_worker = std::move(w.msg);
+    d.to_master = std::move(m.msg);
   } catch (const std::exception& e) {
     BOOST_ERROR("decode threw: " << e.what());
+    d.error = "threw";
   } catch (...) {
     BOOST_ERROR("decode threw a non-standard exception");
+    d.error = "threw";
   }
-  return {std::nullopt, "threw"};
+  return d;
 }
 
-/// encode -> decode must give a T, and encoding that again must give the very same frames.
+template <class V>
+proto::decoded<V> decode_as(const proto::frames& f) {
+  if constexpr (std::is_same_v<V, proto::to_worker>) return proto::decode_to_worker(f);
+  else return proto::decode_to_master(f);
+}
+
+/// encode -> decode on the side V must give a T, and encoding that again the very same frames.
+template <class V, class T>
+T round_trip_as(const T& m) {
+  proto::frames f = proto::encode(V{m});
+  BOOST_TEST_REQUIRE(f.at(0) == std::string(T::type));
+  proto::decoded<V> d = decode_as<V>(f);
+  BOOST_TEST_REQUIRE(d.error.empty(), "decode error: " << d.error);
+  const T* got = std::get_if<T>(&*d.msg);
+  BOOST_TEST_REQUIRE(got != nullptr);
+  proto::frames again = proto::encode(V{*got});
+  BOOST_TEST(again == f, boost::test_tools::per_element());
+  return *got;
+}
+
+/// round_trip_as on every side that receives a T.
 template <class T>
 T round_trip(const T& m) {
-  proto::frames f = proto::encode(proto::message{m});
-  proto::decoded d = decode_safely(f);
-  BOOST_TEST_REQUIRE(d.error.empty(), "decode error: " << d.error);
-  const T* got = as<T>(d);
-  BOOST_TEST_REQUIRE(got != nullptr);
-  proto::frames again = proto::encode(proto::message{*got});
-  BOOST_TEST(again == f, boost::test_tools::per_element());
+  std::optional<T> got;
+  if constexpr (is_in<T, proto::to_worker>::value) got = round_trip_as<proto::to_worker>(m);
+  if constexpr (is_in<T, proto::to_master>::value) got = round_trip_as<proto::to_master>(m);
   return *got;
 }
 
 void expect_error(const proto::frames& f, const std::string& why) {
   BOOST_TEST_CONTEXT(why) {
-    proto::decoded d = decode_safely(f);
-    BOOST_TEST(!d.msg.has_value());
+    decoded_both d = decode_safely(f);
+    BOOST_TEST(!d.ok);
     BOOST_TEST(!d.error.empty());
   }
 }
 
 void expect_ok(const proto::frames& f, const std::string& why) {
   BOOST_TEST_CONTEXT(why) {
-    proto::decoded d = decode_safely(f);
-    BOOST_TEST(d.msg.has_value());
+    decoded_both d = decode_safely(f);
+    BOOST_TEST(d.ok);
     BOOST_TEST(d.error.empty(), "error: " << d.error);
   }
 }
@@ -282,35 +350,43 @@ BOOST_AUTO_TEST_CASE(cancel_and_heartbeat) {
   BOOST_TEST(got.point == UINT64_MAX);
   BOOST_TEST(got.attempt == INT_MAX);
   round_trip(proto::heartbeat{});
-  BOOST_TEST(proto::encode(proto::message{proto::heartbeat{}}).size() == 1u);
+  BOOST_TEST(proto::encode(proto::to_worker{proto::heartbeat{}}).size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(point_ids_travel_as_16_hex_digits) {
-  auto f = proto::encode(proto::message{proto::cancel{0xabcull, 3}});
+  auto f = proto::encode(proto::to_worker{proto::cancel{0xabcull, 3}});
   BOOST_TEST_REQUIRE(f.size() == 3u);
   BOOST_TEST(f[0] == "cancel");
   BOOST_TEST(f[1] == "0000000000000abc");
   BOOST_TEST(f[2] == "3");
 }
 
-BOOST_AUTO_TEST_CASE(type_names) {
-  BOOST_TEST(std::string(proto::type_name(proto::hello{})) == "hello");
-  BOOST_TEST(std::string(proto::type_name(proto::welcome{})) == "welcome");
-  BOOST_TEST(std::string(proto::type_name(proto::refuse{})) == "refuse");
-  BOOST_TEST(std::string(proto::type_name(proto::job{})) == "job");
-  BOOST_TEST(std::string(proto::type_name(proto::output{})) == "output");
-  BOOST_TEST(std::string(proto::type_name(proto::done{})) == "done");
-  BOOST_TEST(std::string(proto::type_name(proto::cancel{})) == "cancel");
-  BOOST_TEST(std::string(proto::type_name(proto::heartbeat{})) == "heartbeat");
-  BOOST_TEST(std::string(proto::type_name(proto::shutdown{})) == "shutdown");
-  // And frame 0 of each encoding is that name.
-  for (const proto::message& m : std::vector<proto::message>{proto::hello{}, proto::welcome{}, proto::refuse{},
-                                                              proto::job{}, proto::output{}, proto::done{},
-                                                              proto::cancel{}, proto::heartbeat{},
-                                                              proto::shutdown{}}) {
-    auto f = proto::encode(m);
-    BOOST_TEST_REQUIRE(!f.empty());
-    BOOST_TEST(f[0] == std::string(proto::type_name(m)));
+BOOST_AUTO_TEST_CASE(frame_0_names_the_type) {
+  const std::vector<std::pair<proto::to_worker, std::string>> to_worker = {
+      {proto::welcome{}, "welcome"}, {proto::refuse{}, "refuse"},       {proto::job{}, "job"},
+      {proto::cancel{}, "cancel"},   {proto::heartbeat{}, "heartbeat"}, {proto::shutdown{}, "shutdown"}};
+  for (const auto& [m, name] : to_worker) BOOST_TEST(proto::encode(m).at(0) == name);
+  const std::vector<std::pair<proto::to_master, std::string>> to_master = {
+      {proto::hello{}, "hello"},         {proto::output{}, "output"},     {proto::done{}, "done"},
+      {proto::heartbeat{}, "heartbeat"}, {proto::shutdown{}, "shutdown"}};
+  for (const auto& [m, name] : to_master) BOOST_TEST(proto::encode(m).at(0) == name);
+}
+
+BOOST_AUTO_TEST_CASE(each_side_refuses_the_messages_it_never_receives) {
+  // Well-formed, but sent the wrong way: an error that names the type, not a message to handle.
+  for (const auto& f : valid_frames()) {
+    BOOST_TEST_CONTEXT(show(f)) {
+      if (!for_worker(f[0])) {
+        auto d = proto::decode_to_worker(f);
+        BOOST_TEST(!d.msg.has_value());
+        BOOST_TEST(d.error == "a " + f[0] + " is never sent to a worker");
+      }
+      if (!for_master(f[0])) {
+        auto d = proto::decode_to_master(f);
+        BOOST_TEST(!d.msg.has_value());
+        BOOST_TEST(d.error == "a " + f[0] + " is never sent to the master");
+      }
+    }
   }
 }
 
@@ -514,6 +590,15 @@ BOOST_AUTO_TEST_SUITE_END()
 // =============================================================================================
 BOOST_AUTO_TEST_SUITE(protocol_fuzz)
 
+/// Whether encoding `m` gives frames that decode (on the same side) and encode to the same frames.
+template <class V>
+bool stable(const V& m) {
+  proto::frames e1 = proto::encode(m);
+  proto::decoded<V> d2 = decode_as<V>(e1);
+  check_consistent(d2, e1);
+  return d2.msg && proto::encode(*d2.msg) == e1;
+}
+
 BOOST_AUTO_TEST_CASE(random_frame_lists_decode_without_throwing) {
   const std::vector<std::string> types = {"hello", "welcome", "refuse", "job", "output",
                                           "done",  "cancel",  "heartbeat", "shutdown"};
@@ -541,7 +626,7 @@ BOOST_AUTO_TEST_CASE(random_frame_lists_decode_without_throwing) {
     }
   };
 
-  std::size_t decoded_ok = 0, threw = 0, inconsistent = 0, not_idempotent = 0;
+  std::size_t decoded_ok = 0, threw = 0, not_idempotent = 0;
   for (int iter = 0; iter < 20000; ++iter) {
     proto::frames f;
     switch (pick(3)) {
@@ -571,32 +656,22 @@ BOOST_AUTO_TEST_CASE(random_frame_lists_decode_without_throwing) {
         }
       }
     }
-    proto::decoded d;
-    try {
-      d = proto::decode(f);
-    } catch (...) {
-      if (++threw <= 5) BOOST_ERROR("decode threw on " << show(f));
-      continue;
-    }
-    if (d.msg.has_value() == !d.error.empty()) {
-      if (++inconsistent <= 5) BOOST_ERROR("message and error both " << (d.msg ? "set" : "unset") << ": " << show(f));
-      continue;
-    }
-    if (!d.msg) continue;
+    // Checks that nothing throws, that message and error never come both or neither, and that
+    // only a side that receives the type accepts it.
+    decoded_both d = decode_safely(f);
+    if (!d.ok) continue;
     ++decoded_ok;
     // Whatever decodes must encode to frames that decode to the same encoding.
     try {
-      proto::frames e1 = proto::encode(*d.msg);
-      proto::decoded d2 = proto::decode(e1);
-      if (!d2.msg || proto::encode(*d2.msg) != e1) {
-        if (++not_idempotent <= 5) BOOST_ERROR("re-encoding is not stable for " << show(f) << ": " << d2.error);
-      }
+      if (d.to_worker && !stable<proto::to_worker>(*d.to_worker) && ++not_idempotent <= 5)
+        BOOST_ERROR("re-encoding for a worker is not stable for " << show(f));
+      if (d.to_master && !stable<proto::to_master>(*d.to_master) && ++not_idempotent <= 5)
+        BOOST_ERROR("re-encoding for the master is not stable for " << show(f));
     } catch (...) {
       if (++threw <= 5) BOOST_ERROR("re-encode/decode threw on " << show(f));
     }
   }
   BOOST_TEST(threw == 0u);
-  BOOST_TEST(inconsistent == 0u);
   BOOST_TEST(not_idempotent == 0u);
   // The mutations leave enough messages intact that decoding is exercised past the type.
   BOOST_TEST(decoded_ok > 1000u);

@@ -1,0 +1,147 @@
+// worker_reactor: every decision of a worker, with no I/O. The worker's loop (lib/runtime/
+// worker.cpp) feeds it events — a message from the master, a job's output or end, a timer, a
+// signal, the connection dropping — with the current time, and carries out what it asks through
+// worker_comm (send, arm a timer, reconnect, log, exit) and job_runner (spawn, kill).
+//
+//   start -> hello (registration n), again after 100 ms, doubling to 2 s, until welcomed;
+//            "no master yet" logged once after 10 s
+//   welcome -> welcomed: heartbeat every heartbeat_ms (also while exiting); jobs run as they
+//            come, up to `slots` (one beyond the free slots is answered at once: exit 127);
+//            output travels up to output_limit bytes per stream, the rest is counted
+//   shutdown "unknown" (the first one only), the master silent for 3 heartbeats, or the
+//            connection dropped -> our jobs are stale (killed, their ends not reported, holding
+//            no slot): hello again with registration n+1 (after a drop, on a new connection)
+//   shutdown "end" -> the jobs are stale; --once: exit; else hello again after 1 s
+//   welcome of another version, refuse -> exit with status 2
+//   signal -> exiting: no new jobs, kill the running ones and report them (worker_exiting);
+//            once none is left: goodbye (if welcomed), exit
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "job_runner.hpp"
+#include "protocol.hpp"
+#include "scheduler.hpp"
+
+namespace gridctl {
+
+/// The first hello's wait for a welcome; it doubles up to hello_backoff_max.
+inline constexpr std::chrono::milliseconds hello_backoff_first{100};
+inline constexpr std::chrono::milliseconds hello_backoff_max{2000};
+/// How long the worker says hello before it logs that no master is there yet.
+inline constexpr std::chrono::seconds no_master_hint_after{10};
+/// After a sweep is over, the wait before saying hello to the next one: the closing master
+/// should not be the one that welcomes us.
+inline constexpr std::chrono::seconds next_sweep_hello_delay{1};
+/// Bytes of stdout kept from the end of a job's output when the front was cut at the limit:
+/// enough for the usual "last line is the JSON result".
+inline constexpr std::size_t stdout_tail_bytes = 64 * 1024;
+
+/// The worker's timers; the loop keeps one steady timer for each.
+enum class worker_timer { hello, heartbeat };
+
+/// What the reactor asks of the loop besides running jobs.
+class worker_comm {
+ public:
+  virtual ~worker_comm() = default;
+  /// Queues a message to the master.
+  virtual void send(const protocol::to_master& m) = 0;
+  /// Makes `t` fire at `at` (on_timer), replacing any earlier arming.
+  virtual void arm(worker_timer t, steady_time at) = 0;
+  virtual void disarm(worker_timer t) = 0;
+  /// Drops the connection and connects anew: libzmq 4.3 does not reconnect by itself after a
+  /// protocol error (a message above its ZMQ_MAXMSGSIZE).
+  virtual void reconnect() = 0;
+  /// Every job has ended: stop and exit with `status`. `deliver`: wait (linger) to deliver what
+  /// was queued — false when no master knows us, whose queued hellos nobody would read.
+  virtual void exit(int status, bool deliver) = 0;
+  /// One line for the worker's log (without the newline).
+  virtual void log(const std::string& line) = 0;
+};
+
+struct worker_settings {
+  std::string name;    ///< shown in hellos and log lines
+  int slots = 1;       ///< jobs run at once
+  bool once = false;   ///< exit when the sweep is over
+  std::string master;  ///< the master's endpoint, for log lines
+};
+
+class worker_reactor {
+ public:
+  worker_reactor(worker_settings settings, job_runner& runner, worker_comm& comm);
+
+  /// The loop runs: say hello.
+  void start(steady_time now);
+  /// A well-formed message from the master.
+  void on_message(protocol::to_worker m, steady_time now);
+  /// A job printed `bytes` on `stream` (1 stdout, 2 stderr).
+  void on_output(job_serial job, int stream, std::string_view bytes);
+  /// A job ended (the runner's report, exactly once per spawned job).
+  void on_job_ended(job_serial job, const job_exit& e);
+  /// A timer armed through worker_comm::arm fired; a firing that an arming since has
+  /// superseded (it was already on its way) is ignored.
+  void on_timer(worker_timer t, steady_time now);
+  /// SIGTERM or SIGINT: exit once the running jobs were killed and reported.
+  void on_signal(int signal);
+  /// The socket monitor saw the connection to the master drop.
+  void on_disconnected(steady_time now);
+
+  bool welcomed() const { return welcomed_; }
+  bool exiting() const { return exiting_; }
+  /// Running jobs that hold a slot (stale ones do not).
+  std::size_t live_jobs() const;
+  /// Running jobs, stale ones included.
+  std::size_t jobs() const { return jobs_.size(); }
+
+ private:
+  struct running_job {
+    point_id point = 0;
+    int attempt = 0;
+    std::uint64_t limit = 0;  ///< output_limit: bytes per stream sent
+    std::uint64_t sent[3] = {0, 0, 0};  // by stream (1, 2)
+    std::uint64_t dropped[3] = {0, 0, 0};
+    std::string stdout_tail;
+    bool stale = false;  ///< from a master we no longer serve: killed, and its end not reported
+  };
+
+  void handle(protocol::welcome& w, steady_time now);
+  void handle(protocol::refuse& r, steady_time now);
+  void handle(protocol::job& j, steady_time now);
+  void handle(protocol::cancel& c, steady_time now);
+  void handle(protocol::heartbeat&, steady_time) {}
+  void handle(protocol::shutdown& s, steady_time now);
+
+  void say_hello(steady_time now);
+  void repeat_hello(steady_time now);
+  void heartbeat_due(steady_time now);
+  void refuse_job(const protocol::job& j);
+  void drop_stale_jobs();
+  void begin_exit(const std::string& why);
+  void finish_exit();
+  void arm(worker_timer t, steady_time at);
+  void disarm(worker_timer t);
+  std::string prefix() const { return "gridctl worker " + settings_.name + ": "; }
+
+  worker_settings settings_;
+  job_runner& runner_;
+  worker_comm& comm_;
+  std::map<job_serial, running_job> jobs_;
+  job_serial next_serial_ = 0;
+  std::optional<steady_time> due_[2];  ///< by worker_timer: when it is armed to fire
+  std::chrono::milliseconds heartbeat_{1000};
+  std::chrono::milliseconds hello_backoff_ = hello_backoff_first;
+  std::uint64_t registration_ = 0;
+  steady_time hello_since_{};
+  steady_time last_heard_{};
+  bool told_waiting_ = false;
+  bool between_sweeps_ = false;  ///< the hello timer starts a new registration, after a sweep
+  bool welcomed_ = false, exiting_ = false, exited_ = false;
+  int exit_status_ = 0;
+};
+
+}  // namespace gridctl
