@@ -14,7 +14,8 @@
 
 #include "config.hpp"
 #include "grid.hpp"
-#include "results_file.hpp"
+#include "results_reader.hpp"
+#include "results_writer.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// exit_codes: the exit statuses of SPEC, "Exit status of gridctl sweep", used by every subcommand.
+// exit_codes: the exit statuses of README, "gridctl sweep" (Exit status), used by every subcommand.
 #pragma once
 
 namespace gridctl::exit_code {

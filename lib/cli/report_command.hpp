@@ -1,5 +1,5 @@
-// report_command: `gridctl report CONFIG.ini|RESULTS.jsonl --metric METRIC [options]` (SPEC part
-// 2) — one self-contained HTML page (or, with -o FILE.svg, the heatmap alone) from the results
+// report_command: `gridctl report CONFIG.ini|RESULTS.jsonl --metric METRIC [options]` (README, "gridctl report")
+// — one self-contained HTML page (or, with -o FILE.svg, the heatmap alone) from the results
 // file, which it only reads.
 #pragma once
 

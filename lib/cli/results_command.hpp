@@ -1,4 +1,4 @@
-// results_command: `gridctl results CONFIG.ini|RESULTS.jsonl [options]` (SPEC part 2) — one row
+// results_command: `gridctl results CONFIG.ini|RESULTS.jsonl [options]` (README, "Reading the results") — one row
 // per point from the results file, which it only reads (no lock, never written).
 #pragma once
 

@@ -15,6 +15,7 @@
 #include "result_rows.hpp"
 #include "results_command.hpp"
 #include "results_input.hpp"
+#include "results_writer.hpp"
 #include "resume.hpp"
 #include "status_file.hpp"
 #include "sweep_setup.hpp"

@@ -1,4 +1,4 @@
-// status_command: `gridctl status CONFIG.ini|RESULTS.jsonl [--json]` (SPEC part 2) — how a sweep
+// status_command: `gridctl status CONFIG.ini|RESULTS.jsonl [--json]` (README, "Reading the results") — how a sweep
 // is doing, from any shell. Whether one runs is the results file's lock (results_lock::held):
 //   lock held      -> a master runs: answer from RESULTS.status.json only (never the journal,
 //                     which may hold millions of records)

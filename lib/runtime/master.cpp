@@ -18,6 +18,7 @@
 #include "log_throttle.hpp"
 #include "machine.hpp"
 #include "plural.hpp"
+#include "plan_task_source.hpp"
 #include "protocol.hpp"
 #include "scheduler.hpp"
 #include "socket_watcher.hpp"
@@ -61,7 +62,7 @@ struct peer {
 constexpr auto log_summary_interval = std::chrono::seconds(10);
 /// Times the embedded worker is restarted before the sweep gives up on it.
 constexpr int embedded_worker_restarts = 3;
-/// The status file is replaced this often (SPEC: at most once a second).
+/// The status file is replaced this often (docs/status-file.md: at most once a second).
 constexpr auto status_interval = std::chrono::seconds(1);
 /// The progress line: redrawn at most 5 times a second on a terminal; in a log file, one
 /// plain line this often.

@@ -14,7 +14,7 @@
 
 #include "config.hpp"
 #include "resume.hpp"
-#include "results_file.hpp"
+#include "results_writer.hpp"
 
 namespace gridctl {
 

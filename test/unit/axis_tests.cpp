@@ -1,4 +1,4 @@
-// axis: every value form of a [params] key (SPEC, "The config file") with the exact value texts
+// axis: every value form of a [params] key (README, "The config file") with the exact value texts
 // the command receives, and the refusals that keep a typo from running a wrong sweep.
 #include <boost/test/unit_test.hpp>
 
@@ -155,7 +155,7 @@ BOOST_AUTO_TEST_CASE(malformed_forms_are_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(unquoted_list_item_shaped_like_a_form_is_refused) {
-  // SPEC: "A value shaped like word(...) that is not one of the forms above is an error; quote
+  // README: "A value shaped like word(...) that is not one of the forms above is an error; quote
   // it to pass it as text." A list item is such a value: "range(5), 7" must not silently send
   // the text "range(5)" to the command.
   for (const char* text : {"range(5), 7", "7, range(5)", "foo(1), bar", "a, foo(1)"}) {

@@ -1,4 +1,4 @@
-// config: load_config on real INI files (SPEC, "The config file"): every key with its default,
+// config: load_config on real INI files (README, "The config file"): every key with its default,
 // paths relative to the config's folder, and each refusal with the FILE:LINE that tells the user
 // where to look.
 #include <boost/test/unit_test.hpp>
@@ -380,7 +380,7 @@ BOOST_AUTO_TEST_CASE(lines_files_are_bounded) {
 }
 
 BOOST_AUTO_TEST_CASE(empty_unknown_section_is_refused) {
-  // SPEC: an unknown section is refused. A misspelt header with no keys yet (here [worker])
+  // README: an unknown section is refused. A misspelt header with no keys yet (here [worker])
   // must be reported at its own line, not silently accepted.
   auto file = write("c.ini", "[sweep]\ncommand = echo {p}\n[params]\np = 1\n[worker]\n");
   auto r = load_config(file);
@@ -390,7 +390,7 @@ BOOST_AUTO_TEST_CASE(empty_unknown_section_is_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(hash_inside_double_quotes_is_kept) {
-  // SPEC: double quotes keep a list item as written; a '#' inside them starts no comment.
+  // README: double quotes keep a list item as written; a '#' inside them starts no comment.
   auto file = write("c.ini", "[sweep]\ncommand = echo {p}\n[params]\np = \"run #1\", \"run #2\"  # two runs\n");
   auto r = load_config(file);
   BOOST_TEST_REQUIRE(r.ok(), error_text(r));

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "byte_size.hpp"
 #include "duration.hpp"
 
 using gridctl::duration;

@@ -1,4 +1,4 @@
-// grid: the order of points, the stability of their ids (resume depends on it: SPEC, "Points,
+// grid: the order of points, the stability of their ids (resume depends on it: docs/results-file.md, "Point
 // attempts, results"), command templates and the job environment.
 #include <boost/test/unit_test.hpp>
 

@@ -1,5 +1,5 @@
 // metrics: extraction from `output` and [metrics] regexes, and the [metrics] section's errors
-// (SPEC part 2, "Metrics").
+// (docs/results-file.md, "metrics").
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 

@@ -1,4 +1,4 @@
-// number_format: the text of generated numbers must match Python's repr exactly (SPEC, "The
+// number_format: the text of generated numbers must match Python's repr exactly (README, "The
 // config file"), because users compare it with what their own scripts print, and
 // is_json_number decides whether a value becomes a JSON number in the results file.
 #include <boost/test/unit_test.hpp>

@@ -1,4 +1,4 @@
-// resume: which points a sweep runs given what its results file holds (SPEC, "Resume"), and
+// resume: which points a sweep runs given what its results file holds (docs/results-file.md, "Resume rules"), and
 // read_existing_results, which refuses a results file that belongs to another sweep.
 #include <boost/test/unit_test.hpp>
 
@@ -15,7 +15,8 @@
 
 #include "axis.hpp"
 #include "grid.hpp"
-#include "results_file.hpp"
+#include "results_reader.hpp"
+#include "results_writer.hpp"
 #include "resume.hpp"
 #include "sweep_setup.hpp"
 #include "temp_dir.hpp"

@@ -1,4 +1,4 @@
-// scheduler: the pure decision core of a sweep (SPEC "Points, attempts, results", "Timeouts",
+// scheduler: the pure decision core of a sweep (docs/results-file.md and README: statuses, timeouts,
 // [workers] heartbeat). Driven by hand with a fake clock and a fake task source; every test
 // feeds events and checks the actions that come back.
 #include <boost/test/unit_test.hpp>
@@ -17,7 +17,9 @@
 
 #include "axis.hpp"
 #include "grid.hpp"
-#include "results_file.hpp"
+#include "results_reader.hpp"
+#include "results_writer.hpp"
+#include "plan_task_source.hpp"
 #include "resume.hpp"
 #include "scheduler.hpp"
 
@@ -588,7 +590,7 @@ BOOST_AUTO_TEST_CASE(worker_exiting_ends_lost_and_is_redispatched_without_using_
 }
 
 BOOST_AUTO_TEST_CASE(an_exiting_worker_gets_no_new_job) {
-  // SPEC: a worker under SIGTERM "take[s] no new jobs"; the real worker answers a job it gets
+  // README: a worker under SIGTERM "take[s] no new jobs"; the real worker answers a job it gets
   // while exiting with exit 127 (recorded `failed`). So the slot an exiting worker reports free
   // must not be handed a job: neither the lost point nor the next fresh one.
   harness h(make_tasks(3));

@@ -22,7 +22,7 @@ BOOST_AUTO_TEST_CASE(every_row_has_a_key_help_and_parser_and_keys_are_unique) {
     BOOST_TEST(s.apply != nullptr);
     BOOST_TEST(seen.insert(std::string(s.section) + "." + std::string(s.key)).second, s.key);
   }
-  // The SPEC's overrides of `gridctl sweep` are rows with `option`.
+  // The README's overrides of `gridctl sweep` are rows with `option`.
   for (const char* key : {"listen", "local", "results", "timeout", "retries"}) {
     bool found = false;
     for (const setting& s : settings()) found = found || (s.key == key && s.option);

@@ -8,7 +8,8 @@
 #include <fstream>
 
 #include "log_throttle.hpp"
-#include "results_file.hpp"
+#include "results_reader.hpp"
+#include "results_writer.hpp"
 #include "status_file.hpp"
 #include "sweep_status.hpp"
 #include "temp_dir.hpp"

@@ -1,6 +1,6 @@
 // utf8: job output is arbitrary bytes, the results file must stay valid UTF-8. repair_utf8 must
 // leave valid text alone and replace each maximal invalid subpart with one U+FFFD (Unicode 15,
-// section 3.9, "U+FFFD Substitution of Maximal Subparts"); utf8_cut must never split a character.
+// section 3.9, "U+FFFD Substitution of Maximal Subparts").
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
@@ -12,7 +12,6 @@
 #include "utf8.hpp"
 
 using gridctl::repair_utf8;
-using gridctl::utf8_cut;
 
 namespace {
 
@@ -150,48 +149,6 @@ BOOST_AUTO_TEST_CASE(repair_of_random_bytes_is_valid_and_idempotent) {
     BOOST_TEST(is_valid_utf8(fixed));
     BOOST_TEST(repair_utf8(fixed) == fixed);
     if (is_valid_utf8(s)) BOOST_TEST(fixed == s);
-  }
-}
-
-BOOST_AUTO_TEST_CASE(utf8_cut_returns_the_whole_text_under_the_limit) {
-  BOOST_TEST(utf8_cut("", 0) == 0u);
-  BOOST_TEST(utf8_cut("", 5) == 0u);
-  BOOST_TEST(utf8_cut("abc", 3) == 3u);
-  BOOST_TEST(utf8_cut("abc", 100) == 3u);
-  BOOST_TEST(utf8_cut("\xF0\x9F\x98\x80", 4) == 4u);
-}
-
-BOOST_AUTO_TEST_CASE(utf8_cut_cuts_ascii_exactly) {
-  const std::string s = "0123456789";
-  for (std::size_t limit = 0; limit <= s.size(); ++limit) BOOST_TEST(utf8_cut(s, limit) == limit);
-}
-
-BOOST_AUTO_TEST_CASE(utf8_cut_never_splits_a_character) {
-  // a | é (2) | € (3) | 😀 (4) | z: characters start at 0, 1, 3, 6, 10; the text ends at 11.
-  const std::string s = "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80z";
-  const std::size_t expected[] = {0, 1, 1, 3, 3, 3, 6, 6, 6, 6, 10, 11};
-  BOOST_REQUIRE(s.size() == 11u);
-  for (std::size_t limit = 0; limit <= s.size(); ++limit) {
-    std::size_t cut = utf8_cut(s, limit);
-    BOOST_TEST_INFO("limit " << limit);
-    BOOST_TEST(cut == expected[limit]);
-    BOOST_TEST(is_valid_utf8(s.substr(0, cut)));
-  }
-}
-
-BOOST_AUTO_TEST_CASE(utf8_cut_of_random_valid_text_keeps_a_valid_prefix) {
-  const std::string alphabet[] = {"a", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80"};
-  lcg rng{7};
-  for (int round = 0; round < 300; ++round) {
-    std::string s;
-    for (int k = rng.next() % 16; k > 0; --k) s += alphabet[rng.next() % 4];
-    for (std::size_t limit = 0; limit <= s.size() + 1; ++limit) {
-      std::size_t cut = utf8_cut(s, limit);
-      BOOST_TEST_INFO("round " << round << " limit " << limit);
-      BOOST_TEST(cut <= limit);
-      BOOST_TEST(cut + 3 >= std::min(limit, s.size()));  // gives back at most one character
-      BOOST_TEST(is_valid_utf8(s.substr(0, cut)));
-    }
   }
 }
 

@@ -1,4 +1,4 @@
-// attempt_status: how an attempt ended (SPEC, "Points, attempts, results").
+// attempt_status: how an attempt ended (docs/results-file.md, "Status").
 #pragma once
 
 #include <cstdint>

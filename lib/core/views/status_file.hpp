@@ -1,4 +1,4 @@
-// status_file: RESULTS.status.json, beside the results file (SPEC part 2, "gridctl status").
+// status_file: RESULTS.status.json, beside the results file (README and docs/status-file.md).
 // The master replaces it at most once a second by writing a temporary file and renaming it
 // over the old one, so that a reader sees the old status or the new one, never half of one.
 #pragma once

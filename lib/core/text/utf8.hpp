@@ -10,9 +10,6 @@ namespace gridctl {
 /// subpart, as the Unicode standard recommends). Valid input comes back unchanged.
 std::string repair_utf8(std::string_view bytes);
 
-/// Length of the longest prefix of `bytes` (at most `limit`) that does not end inside a
-/// UTF-8 character, so that cutting output at the limit does not split a character.
-std::size_t utf8_cut(std::string_view bytes, std::size_t limit);
 
 }  // namespace gridctl
 

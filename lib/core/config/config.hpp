@@ -1,4 +1,4 @@
-// config: the sweep's INI file (SPEC, "The config file"), read with Boost.Program_options'
+// config: the sweep's INI file (README, "The config file"), read with Boost.Program_options'
 // config-file parser. Every mistake is reported as FILE:LINE: message before anything runs.
 #pragma once
 

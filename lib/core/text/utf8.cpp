@@ -64,14 +64,6 @@ std::string repair_utf8(std::string_view s) {
   return out;
 }
 
-std::size_t utf8_cut(std::string_view s, std::size_t limit) {
-  if (limit >= s.size()) return s.size();
-  std::size_t cut = limit;
-  // Step back over continuation bytes (at most 3) to the start of the character at the cut.
-  for (int k = 0; k < 3 && cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80; ++k) --cut;
-  return cut;
-}
-
 }  // namespace gridctl
 
 namespace gridctl {

@@ -1,4 +1,4 @@
-// results_file: the JSON Lines journal the sweep resumes from (SPEC, "Points, attempts,
+// results journal: the JSON Lines file the sweep resumes from (docs/results-file.md; "Points, attempts,
 // results"). Pinned here: the shape of the header and record lines, the `output` and `params`
 // rules, that arbitrary bytes never break the file, and that reading back survives a torn last
 // line, malformed lines and foreign files.
@@ -19,7 +19,8 @@
 #include <system_error>
 #include <vector>
 
-#include "results_file.hpp"
+#include "results_reader.hpp"
+#include "results_writer.hpp"
 #include "utf8.hpp"
 #include "resume.hpp"
 #include "temp_dir.hpp"
@@ -226,7 +227,7 @@ BOOST_AUTO_TEST_CASE(truncated_stdout_looks_for_output_in_the_tail) {
 
 BOOST_AUTO_TEST_CASE(truncated_stdout_does_not_take_a_fragment_of_a_line_as_output) {
   // stdout was one long line "xxxx...xxxx 42" (not JSON): its last bytes "42" are only the end
-  // of that line, so there is no JSON last line and no `output` (SPEC: "its last non-empty line").
+  // of that line, so there is no JSON last line and no `output` (docs/results-file.md: "its last non-empty line").
   attempt_record r = make_record(1, 1, attempt_status::ok);
   r.stdout_text = std::string(64, 'x');
   r.stdout_truncated = true;

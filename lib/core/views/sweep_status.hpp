@@ -1,5 +1,5 @@
 // sweep_status: a running sweep at one moment, as `RESULTS.status.json` holds it and as
-// `gridctl status` and the master's progress line show it (SPEC part 2, "gridctl status").
+// `gridctl status` and the master's progress line show it (README and docs/status-file.md).
 // Pure: the master gathers counts and running attempts and calls make_status(); the status
 // command reads the file back with parse_status_json(). Memory is O(running attempts): nothing
 // here grows with the points still to run.

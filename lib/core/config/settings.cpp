@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "config.hpp"
+#include "byte_size.hpp"
 #include "duration.hpp"
 
 namespace gridctl {

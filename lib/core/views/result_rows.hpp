@@ -18,7 +18,7 @@
 #include "grid.hpp"
 #include "input_error.hpp"
 #include "metrics.hpp"
-#include "results_file.hpp"
+#include "results_reader.hpp"
 
 namespace gridctl {
 

@@ -1,9 +1,7 @@
-// results_file: the sweep's journal (SPEC, "Points, attempts, results"). JSON Lines:
+// results_format: the sweep's journal, line by line (docs/results-file.md). JSON Lines:
 //   line 1: {"gridctl": 1, "sweep": ..., "command": ..., "axes": [...], "created": ...}
-//   then one line per ended attempt, appended with a single write(2) each as the attempt ends.
-// Durability: a record reaches the kernel when its attempt ends, so it survives the master
-// process dying; the master also calls sync() (fdatasync) at most once a second and at exit,
-// so at most the last second of records can be lost to a power cut or kernel crash.
+//   then one line per ended attempt. This file turns a header and a record into their line
+// and reads a header back; results_reader reads a whole file, results_writer appends to one.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -17,10 +15,8 @@
 #include <vector>
 
 #include "attempt_status.hpp"
-#include "grid.hpp"
-#include "point_table.hpp"
-#include "input_error.hpp"
 #include "metrics.hpp"
+#include "point_id.hpp"
 
 namespace gridctl {
 
@@ -84,68 +80,5 @@ std::string format_header(const results_header& h);
 std::string read_header(const boost::json::value& line1, results_header& h);
 /// One record as a single JSON line (no newline). Output text is repaired to valid UTF-8.
 std::string format_record(const attempt_record& r);
-
-/// A results file read back.
-struct results_history {
-  results_header header;
-  point_table points;
-  std::uint64_t records = 0;
-  std::uint64_t valid_bytes = 0;      ///< length up to the end of the last complete line
-  std::vector<std::string> warnings;  ///< "FILE:LINE: ..." for skipped lines
-};
-
-/// Reads a results file. A torn last line (no newline, not JSON) and malformed lines are
-/// skipped with a warning; a file that is not gridctl's, or from a newer gridctl, is an error.
-parse_result<results_history> read_results(const std::filesystem::path& file);
-
-/// "FILE.1", or ".2", ... — the first name not taken, for --fresh.
-std::filesystem::path backup_name(const std::filesystem::path& file);
-
-/// An exclusive flock(2) on a results file for the life of a sweep, so that two sweeps never
-/// interleave their records in one file (the lock goes with the process, even on SIGKILL).
-class results_lock {
- public:
-  /// Locks `file`, creating it empty if missing. Throws std::runtime_error when another
-  /// process holds the lock, std::system_error when the file cannot be opened.
-  static results_lock acquire(const std::filesystem::path& file);
-  /// Whether a process holds the lock on `file` now (a sweep runs on it). Takes a shared lock
-  /// for an instant to find out, so acquire() retries for a moment before it gives up.
-  static bool held(const std::filesystem::path& file);
-  results_lock() = default;
-  results_lock(results_lock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-  results_lock& operator=(results_lock&& other) noexcept;
-  ~results_lock();
-
- private:
-  explicit results_lock(int fd) : fd_(fd) {}
-  int fd_ = -1;
-};
-
-/// Appends records to a results file. Errors throw std::system_error (a runtime error).
-class results_writer {
- public:
-  /// Creates `file` with `header` as line 1 (replacing an empty or torn-header file).
-  static results_writer create(const std::filesystem::path& file, const results_header& header);
-  /// Opens an existing file for appending after cutting it to `valid_bytes` (drops a torn line).
-  static results_writer append_to(const std::filesystem::path& file, std::uint64_t valid_bytes);
-
-  results_writer(results_writer&& other) noexcept;
-  results_writer& operator=(results_writer&&) = delete;
-  ~results_writer();
-
-  /// Writes one record line with one write(2).
-  void append(const attempt_record& r);
-  /// fdatasync if anything was written since the last sync.
-  void sync();
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  results_writer(std::filesystem::path path, int fd) : path_(std::move(path)), fd_(fd) {}
-  void write_line(std::string line);
-
-  std::filesystem::path path_;
-  int fd_ = -1;
-  bool dirty_ = false;
-};
 
 }  // namespace gridctl

@@ -1,4 +1,4 @@
-// shell_quote: how a value is put into a /bin/sh command line (SPEC, "Placeholders").
+// shell_quote: how a value is put into a /bin/sh command line (README, "The config file": placeholders).
 #pragma once
 
 #include <cstddef>

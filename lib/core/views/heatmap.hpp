@@ -1,4 +1,4 @@
-// heatmap: the model behind `gridctl report` (SPEC part 2) — which two axes, one cell per pair
+// heatmap: the model behind `gridctl report` (README, "Reading the results") — which two axes, one cell per pair
 // of their values, every other axis reduced (best point, or the mean), the colour scale, the
 // best cell, a tooltip per cell, the cells' pixel layout, and per axis the best and mean of the
 // metric for each value. Pure: a result_set in, numbers and text out; report_html draws it.

@@ -14,7 +14,4 @@ using duration = std::chrono::milliseconds;
 /// A bare number has no unit and is refused: "10" could mean seconds or minutes.
 std::optional<duration> parse_duration(std::string_view text);
 
-/// Parses a byte count: digits with an optional binary suffix K, M or G (KiB, MiB, GiB; either case), e.g. "1M".
-std::optional<std::size_t> parse_size(std::string_view text);
-
 }  // namespace gridctl

@@ -28,7 +28,7 @@
 
 #include "duration.hpp"
 #include "grid.hpp"
-#include "results_file.hpp"
+#include "attempt_status.hpp"
 
 namespace gridctl {
 
@@ -57,7 +57,7 @@ class task_source {
 using worker_id = std::uint64_t;
 
 /// The losses, on distinct workers, that make a point failed; and the silent heartbeats that
-/// make a worker lost (named so that the 3s of the SPEC are not magic numbers).
+/// make a worker lost (named so that the 3s of the README are not magic numbers).
 inline constexpr int losses_to_fail = 3;
 inline constexpr int min_workers_lost_on = 2;
 inline constexpr int silent_heartbeats_to_lose = 3;

@@ -1,5 +1,5 @@
 // number_format: how gridctl writes the numbers it generates (axis values, durations in the
-// results file). SPEC: like Python's repr of a float — the fewest significant digits that read
+// results file). README: like Python's repr of a float — the fewest significant digits that read
 // back as the same double; plain decimal when 1e-4 <= |x| < 1e16, scientific otherwise — and
 // integral values without a trailing ".0".
 #pragma once

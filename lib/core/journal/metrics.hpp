@@ -1,4 +1,4 @@
-// metrics: the numbers a job reports (SPEC part 2, "Metrics"). Two sources:
+// metrics: the numbers a job reports (docs/results-file.md, "metrics"). Two sources:
 //   - `output`: a JSON object's numeric fields, nested keys joined with dots; a bare number is `output`;
 //   - the [metrics] section: NAME = /REGEX/ (stdout) or NAME = stderr:/REGEX/, one capture group,
 //     last match wins, the captured text must read as a number.

@@ -8,7 +8,7 @@
 
 #include "config.hpp"
 #include "input_error.hpp"
-#include "results_file.hpp"
+#include "results_reader.hpp"
 
 namespace gridctl {
 

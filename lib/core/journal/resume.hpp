@@ -1,4 +1,4 @@
-// resume: which points a sweep runs now, given what the results file already holds (SPEC,
+// resume: which points a sweep runs now, given what the results file already holds (docs/results-file.md,
 // "Resume"): a point with an ok record is done; a point whose failed/timeout records used up
 // its attempts (retries + 1) is skipped unless --retry; every other point runs, its attempt
 // numbers continuing after the last recorded one.
@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "grid.hpp"
-#include "results_file.hpp"
+#include "results_reader.hpp"
 
 namespace gridctl {
 
@@ -53,19 +53,3 @@ class resume_plan {
 
 }  // namespace gridctl
 
-#include "scheduler.hpp"
-
-namespace gridctl {
-
-/// The points of a resume_plan that run now, in grid order, as scheduler tasks.
-class plan_task_source : public task_source {
- public:
-  explicit plan_task_source(const resume_plan& plan) : plan_(plan) {}
-  std::optional<task> next() override;
-
- private:
-  const resume_plan& plan_;
-  std::uint64_t next_index_ = 0;
-};
-
-}  // namespace gridctl
