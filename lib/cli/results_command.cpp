@@ -70,6 +70,29 @@ void print_table(const text_table& t, const std::string& format, const output_ta
   else out << format_jsonl(t);
 }
 
+/// The chosen rows, printed in slices of 10,000 when the format has no column widths to agree
+/// on (CSV, JSON Lines): a million rows never exist as text all at once.
+void print_rows(const result_set& set, const std::vector<std::size_t>& chosen, const std::string& format,
+                const output_target& target, std::ostream& out) {
+  constexpr std::size_t slice = 10000;
+  if (format == "table" || chosen.size() <= slice) {
+    if (format == "jsonl") out << format_jsonl_rows(set, chosen);
+    else print_table(rows_table(set, chosen), format, target, out);
+    return;
+  }
+  for (std::size_t first = 0; first < chosen.size(); first += slice) {
+    std::vector<std::size_t> part(chosen.begin() + static_cast<std::ptrdiff_t>(first),
+                                  chosen.begin() + static_cast<std::ptrdiff_t>(std::min(first + slice, chosen.size())));
+    if (format == "jsonl") {
+      out << format_jsonl_rows(set, part);
+      continue;
+    }
+    std::string text = format_csv(rows_table(set, part));
+    if (first > 0) text.erase(0, text.find("\r\n") + 2);  // the header row once, at the top
+    out << text;
+  }
+}
+
 }  // namespace
 
 int run_results(const results_options& o, const output_target& target, std::ostream& out, std::ostream& err) {
@@ -120,8 +143,7 @@ int run_results(const results_options& o, const output_target& target, std::ostr
   }
   sel.top = o.top;
   std::vector<std::size_t> chosen = select_rows(set, sel);
-  if (format == "jsonl") out << format_jsonl_rows(set, chosen);
-  else print_table(rows_table(set, chosen), format, target, out);
+  print_rows(set, chosen, format, target, out);
   return exit_code::ok;
 }
 

@@ -35,7 +35,7 @@ result_set sample() {
         if (lr == "0.1" && depth == "2" && seed == "1") {
           r.status = attempt_status::failed;
           r.exit_code = 3;
-          r.stderr_line = "error: diverged";
+          r.set_failure("", "", "error: diverged");
         } else if (lr == "1" && depth == "1" && seed == "2") {
           // ok, but the job printed no acc
         } else if (lr == "1" && depth == "2" && seed == "2") {
@@ -184,7 +184,9 @@ BOOST_AUTO_TEST_CASE(a_long_stderr_line_is_cut_between_characters) {
   result_row r;
   r.values = {"1"};
   r.status = attempt_status::failed;
-  for (int i = 0; i < 300; ++i) r.stderr_line += "\xC3\xA9";  // é: 2 bytes each
+  std::string long_line;
+  for (int i = 0; i < 300; ++i) long_line += "\xC3\xA9";  // é: 2 bytes each
+  r.set_failure("", "", long_line);
   s.rows.push_back(r);
   heatmap_model m = build(s);
   const std::string& tip = m.cells.at(0).tooltip;

@@ -222,8 +222,7 @@ BOOST_AUTO_TEST_CASE(failures_group_by_status_exit_and_masked_stderr_biggest_fir
     r.values = {std::move(p)};
     r.status = st;
     r.exit_code = code;
-    r.signal = std::move(sig);
-    r.stderr_line = std::move(err);
+    r.set_failure(std::move(sig), "", std::move(err));
     s.rows.push_back(r);
   };
   row("1", attempt_status::failed, 1, "", "cannot open /data/1.csv");

@@ -40,10 +40,10 @@ std::vector<failure_group> group_failures(const std::vector<result_row>& rows) {
     const result_row& r = rows[i];
     if (r.status != attempt_status::failed && r.status != attempt_status::timeout && r.status != attempt_status::lost)
       continue;
-    std::string exit = !r.signal.empty() ? r.signal : r.exit_code ? "exit " + std::to_string(*r.exit_code) : "";
-    auto key = std::make_tuple(r.status_text(), exit, r.error, mask_stderr_line(r.stderr_line));
+    std::string exit = !r.signal().empty() ? r.signal() : r.exit_code ? "exit " + std::to_string(*r.exit_code) : "";
+    auto key = std::make_tuple(r.status_text(), exit, r.error(), mask_stderr_line(r.stderr_line()));
     auto [it, fresh] = index.emplace(key, groups.size());
-    if (fresh) groups.push_back(failure_group{std::get<0>(key), exit, r.error, std::get<3>(key), 0, {}});
+    if (fresh) groups.push_back(failure_group{std::get<0>(key), exit, r.error(), std::get<3>(key), 0, {}});
     failure_group& g = groups[it->second];
     ++g.count;
     if (g.examples.size() < 3) g.examples.push_back(i);

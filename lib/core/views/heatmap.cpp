@@ -159,10 +159,10 @@ std::string tooltip(const result_set& set, const heatmap_model& m, const std::st
   }
   out += "\nstatus: " + status_text(t, c.expected);
   if (c.expected == 1 && shown && shown->status && *shown->status != attempt_status::ok) {
-    if (!shown->signal.empty()) out += ", " + shown->signal;
+    if (!shown->signal().empty()) out += ", " + shown->signal();
     else if (shown->exit_code) out += ", exit " + std::to_string(*shown->exit_code);
-    if (!shown->error.empty()) out += " (" + shown->error + ")";
-    if (!shown->stderr_line.empty()) out += "\nstderr: " + fit_width(shown->stderr_line, 160);  // whole code points
+    if (!shown->error().empty()) out += " (" + shown->error() + ")";
+    if (!shown->stderr_line().empty()) out += "\nstderr: " + fit_width(shown->stderr_line(), 160);  // whole code points
   }
   out += "\n" + m.metric + ": ";
   if (!c.value) return out + "none";

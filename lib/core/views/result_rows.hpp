@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -30,15 +31,28 @@ struct result_row {
   int attempt = 0;                      ///< 0 when pending
   std::optional<double> duration_s;
   std::optional<int> exit_code;
-  std::string signal;                   ///< "SIGKILL", or empty
-  std::string error;                    ///< gridctl's note, or empty
-  std::string stderr_line;              ///< last non-empty stderr line (kept for rows not ok)
   std::vector<std::pair<std::uint32_t, double>> metrics;  ///< (index in metric_names, value), by index
+
+  /// "SIGKILL", or empty.
+  const std::string& signal() const { return failure_ ? failure_->signal : no_text(); }
+  /// gridctl's note, or empty.
+  const std::string& error() const { return failure_ ? failure_->error : no_text(); }
+  /// The last non-empty stderr line (kept for rows not ok), or empty.
+  const std::string& stderr_line() const { return failure_ ? failure_->stderr_line : no_text(); }
+  /// Sets the three texts above (kept apart: most rows have none, and a million rows are read).
+  void set_failure(std::string signal, std::string error, std::string stderr_line);
 
   /// The value of metric number `index`, or nothing.
   std::optional<double> metric(std::uint32_t index) const;
   /// "status" of the row: "pending" for no record.
   std::string status_text() const;
+
+ private:
+  struct failure_text {
+    std::string signal, error, stderr_line;
+  };
+  static const std::string& no_text();
+  std::shared_ptr<const failure_text> failure_;  ///< null when all three are empty
 };
 
 /// A results file read for display.

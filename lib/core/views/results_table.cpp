@@ -216,8 +216,8 @@ std::string format_jsonl_rows(const result_set& set, const std::vector<std::size
     out += ", \"duration_s\": " + (r.duration_s ? format_number(*r.duration_s) : std::string("null"));
     out += ", \"exit_code\": " + (r.exit_code ? std::to_string(*r.exit_code) : std::string("null"));
     out += ", \"signal\": ";
-    if (r.signal.empty()) out += "null";
-    else append_json_string(out, r.signal);
+    if (r.signal().empty()) out += "null";
+    else append_json_string(out, r.signal());
     out += ", \"metrics\": {";
     for (std::size_t m = 0; m < r.metrics.size(); ++m) {
       if (m) out += ", ";
