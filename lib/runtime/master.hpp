@@ -1,9 +1,10 @@
 // master: the sweep's event loop. One thread, one io_context: a ZeroMQ ROUTER socket (watched
 // through ZMQ_FD), steady timers (the scheduler's next deadline, heartbeats, fsync batching,
-// progress) and SIGINT/SIGTERM. Every decision is the scheduler's; this file translates socket,
-// timer and signal events into scheduler calls and carries out the actions it returns:
-// send jobs and cancels, buffer streamed output per attempt, append records to the results file,
-// and publish the sweep's status (RESULTS.status.json, the progress line, readable log lines).
+// progress, status) and SIGINT/SIGTERM. Every decision is master_reactor's (lib/core: the peers,
+// the scheduler, the attempts' output and records); this file translates socket, timer and
+// signal events into calls on it and carries out what it asks through master_comm: send,
+// log, append records to the results file. It also runs the embedded worker and publishes the
+// sweep's status (RESULTS.status.json, the progress line).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "master_reactor.hpp"
 #include "resume.hpp"
 #include "results_writer.hpp"
 
@@ -28,14 +30,6 @@ struct sweep_baseline {
   std::uint64_t total = 0;          ///< points of the grid
   std::uint64_t ok_before = 0;      ///< points ok before this run
   std::uint64_t failed_before = 0;  ///< points failed for good before this run (and not rerun)
-};
-
-/// How the sweep ended.
-struct sweep_outcome {
-  bool interrupted = false;
-  std::uint64_t ok = 0;      ///< points that ended ok in this run
-  std::uint64_t failed = 0;  ///< points that failed for good in this run
-  std::string stopped_because;  ///< set when gridctl stopped the sweep by itself (the command cannot run)
 };
 
 class master_loop;

@@ -532,4 +532,48 @@ std::vector<pid_t> zombie_children_of(pid_t parent) {
   return found;
 }
 
+// ---- a sweep served by remote workers ---------------------------------------------------
+
+std::string endpoint_on(int port) { return "tcp://127.0.0.1:" + std::to_string(port); }
+
+pid_t start_master(sandbox& sb, const fs::path& config, const std::string& endpoint) {
+  return sb.gridctl("sweep", {"sweep", config.string(), "--local", "0", "--listen", endpoint});
+}
+
+pid_t start_worker(sandbox& sb, const std::string& endpoint, const std::string& name, int slots,
+                   const std::string& label) {
+  return sb.gridctl(label.empty() ? name : label,
+                    {"worker", "--connect", endpoint, "--slots", std::to_string(slots), "--name", name, "--once"});
+}
+
+remote_sweep start_remote_sweep(sandbox& sb, const fs::path& config, int workers, int slots, start_order order) {
+  remote_sweep s;
+  s.endpoint = endpoint_on(free_port());
+  if (order == start_order::master_first) s.master = start_master(sb, config, s.endpoint);
+  for (int n = 1; n <= workers; ++n) s.workers.push_back(start_worker(sb, s.endpoint, "w" + std::to_string(n), slots));
+  if (order == start_order::workers_first) s.master = start_master(sb, config, s.endpoint);
+  return s;
+}
+
+void require_jobs_running(pid_t worker, const std::string& marker, std::size_t n, clock_type::duration limit) {
+  BOOST_REQUIRE_MESSAGE(wait_until([&] { return pids_starting_with(marker, worker).size() >= n; }, limit),
+                        "worker pid " << worker << " does not run " << n << " jobs '" << marker << "' within "
+                                      << std::chrono::duration_cast<std::chrono::seconds>(limit).count() << " s");
+}
+
+void check_sweep_ok(sandbox& sb, pid_t master, clock_type::duration limit) {
+  auto st = sb.wait(master, limit);
+  BOOST_REQUIRE_MESSAGE(st, "the sweep did not end within "
+                                << std::chrono::duration_cast<std::chrono::seconds>(limit).count() << " s");
+  BOOST_TEST(*st == 0);
+}
+
+void check_workers_done(sandbox& sb, const std::vector<pid_t>& workers) {
+  for (pid_t w : workers) {
+    auto st = sb.wait(w, 15s);
+    BOOST_TEST(st.has_value(), "a --once worker (pid " << w << ") still runs after the sweep");
+    if (st) BOOST_TEST(*st == 0);
+  }
+}
+
 }  // namespace e2e

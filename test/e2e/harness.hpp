@@ -185,4 +185,37 @@ class ini {
 /// Children of `parent` that have exited and were not reaped (zombies).
 std::vector<pid_t> zombie_children_of(pid_t parent);
 
+// ---- a sweep served by remote workers ---------------------------------------------------
+
+/// "tcp://127.0.0.1:PORT".
+std::string endpoint_on(int port);
+
+/// The master of a sweep without an embedded worker (--local 0), listening on `endpoint`; its
+/// logs under "sweep".
+pid_t start_master(sandbox& sb, const fs::path& config, const std::string& endpoint);
+/// A gridctl worker named `name` with `slots` slots serving one sweep (--once) at `endpoint`;
+/// its logs under `label` (default: the name).
+pid_t start_worker(sandbox& sb, const std::string& endpoint, const std::string& name, int slots,
+                   const std::string& label = {});
+
+/// A master and its remote workers w1, w2, ...
+struct remote_sweep {
+  std::string endpoint;  ///< on a free port of 127.0.0.1
+  pid_t master = -1;
+  std::vector<pid_t> workers;  ///< w1 first
+};
+/// Workers first: their hellos wait until the master binds, so they join at about the same time.
+enum class start_order { master_first, workers_first };
+/// Starts a master and `workers` workers (w1, w2, ...) of `slots` slots each.
+remote_sweep start_remote_sweep(sandbox& sb, const fs::path& config, int workers = 2, int slots = 2,
+                                start_order order = start_order::master_first);
+
+/// Waits up to `limit` until `n` processes whose command line starts with `marker` run under
+/// `worker` (its jobs started); fails the test otherwise.
+void require_jobs_running(pid_t worker, const std::string& marker, std::size_t n, clock_type::duration limit = 20s);
+/// Waits up to `limit` for the master to exit with status 0; fails the test otherwise.
+void check_sweep_ok(sandbox& sb, pid_t master, clock_type::duration limit = 60s);
+/// Each of these --once workers exits with status 0 within 15 s (once the sweep has ended).
+void check_workers_done(sandbox& sb, const std::vector<pid_t>& workers);
+
 }  // namespace e2e

@@ -21,8 +21,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string endpoint_on(int port) { return "tcp://127.0.0.1:" + std::to_string(port); }
-
 bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -70,18 +68,6 @@ void check_stubborn_ok(const std::vector<json::object>& records) {
   }
 }
 
-/// A gridctl worker (its logs under `label`) with these slots and this name, serving one sweep.
-pid_t worker(sandbox& sb, const std::string& label, const std::string& endpoint, int slots, const std::string& name) {
-  return sb.gridctl(label, {"worker", "--connect", endpoint, "--slots", std::to_string(slots), "--name", name, "--once"});
-}
-
-/// Waits for the sweep to end and checks that it ended with exit status 0.
-void check_sweep_ok(sandbox& sb, pid_t master, clock_type::duration limit = 60s) {
-  auto st = sb.wait(master, limit);
-  BOOST_REQUIRE_MESSAGE(st, "the sweep did not end in time");
-  BOOST_TEST(*st == 0);
-}
-
 std::size_t records_of(const std::vector<json::object>& records, const std::string& worker_name) {
   std::size_t n = 0;
   for (const auto& rec : records) n += str(rec, "worker") == worker_name;
@@ -123,8 +109,8 @@ BOOST_AUTO_TEST_CASE(a_sigtermed_worker_keeps_the_results_of_jobs_that_finish) {
   const std::string cfg = stubborn_config(sb, "wterm", "1, 2, 3");
   const auto file = sb.path("wterm.jsonl");
   const std::string endpoint = endpoint_on(free_port());
-  pid_t master = sb.gridctl("sweep", {"sweep", cfg, "--local", "0", "--listen", endpoint});
-  pid_t w1 = worker(sb, "w1", endpoint, 2, "w1");
+  pid_t master = start_master(sb, cfg, endpoint);
+  pid_t w1 = start_worker(sb, endpoint, "w1", 2);
   const std::vector<fs::path> markers{sb.path("started-1"), sb.path("started-2"), sb.path("started-3")};
   BOOST_REQUIRE_MESSAGE(wait_until([&] { return existing(markers) == 2; }, 20s), "w1 does not run two jobs");
   sb.signal(w1, SIGTERM);
@@ -133,7 +119,7 @@ BOOST_AUTO_TEST_CASE(a_sigtermed_worker_keeps_the_results_of_jobs_that_finish) {
   BOOST_TEST(*w1_status == 0);
 
   // A second worker finishes what is left (the third point, and nothing else).
-  pid_t w2 = worker(sb, "w2", endpoint, 2, "w2");
+  pid_t w2 = start_worker(sb, endpoint, "w2", 2);
   check_sweep_ok(sb, master, 30s);
   BOOST_TEST(sb.wait(w2, 15s).has_value(), "w2 (--once) still runs after the sweep");
 
@@ -159,7 +145,7 @@ BOOST_AUTO_TEST_CASE(a_peer_that_registers_again_and_again_fails_no_point) {
                                             .set("heartbeat", "200ms")
                                             .text());
   const std::string endpoint = endpoint_on(free_port());
-  pid_t master = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
+  pid_t master = start_master(sb, cfg, endpoint);
   zmq::context_t ctx;
   pid_t real = 0;
   {
@@ -167,7 +153,7 @@ BOOST_AUTO_TEST_CASE(a_peer_that_registers_again_and_again_fails_no_point) {
     for (int registration = 1; registration <= 5; ++registration) {
       send_frames(peer, {"hello", "1", "flapper", "1", std::to_string(registration)});
       BOOST_REQUIRE_MESSAGE(receive_type(peer, "job", 10000ms), "no job for registration " << registration);
-      if (registration == 1) real = worker(sb, "real", endpoint, 1, "real");  // serves meanwhile
+      if (registration == 1) real = start_worker(sb, endpoint, "real", 1);  // serves meanwhile
     }
   }  // then it falls silent: closed
   check_sweep_ok(sb, master);
@@ -193,7 +179,7 @@ BOOST_AUTO_TEST_CASE(a_hello_claiming_a_million_slots_is_refused) {
                                              .set("heartbeat", "200ms")
                                              .text());
   const std::string endpoint = endpoint_on(free_port());
-  pid_t master = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
+  pid_t master = start_master(sb, cfg, endpoint);
   zmq::context_t ctx;
   zmq::socket_t peer = dealer(ctx, endpoint);
   send_frames(peer, {"hello", "1", "greedy", std::to_string(1 << 20), "1"});
@@ -209,7 +195,7 @@ BOOST_AUTO_TEST_CASE(a_hello_claiming_a_million_slots_is_refused) {
   BOOST_REQUIRE_MESSAGE(refuse, "no 'refuse' for a hello of 2^20 slots");
   BOOST_TEST((refuse->size() == 2u && contains(refuse->back(), "max_slots")), "refuse: " << refuse->back());
 
-  pid_t real = worker(sb, "real", endpoint, 2, "real");
+  pid_t real = start_worker(sb, endpoint, "real", 2);
   // The refused peer listens until the sweep is over: no job may come.
   std::optional<exit_status> st;
   end = clock_type::now() + 60s;
@@ -237,15 +223,15 @@ BOOST_AUTO_TEST_CASE(a_worker_above_max_slots_is_refused_and_exits_2) {
                                             .set("max_slots", "2")
                                             .text());
   const std::string endpoint = endpoint_on(free_port());
-  pid_t master = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
-  pid_t big = worker(sb, "big", endpoint, 3, "big");
+  pid_t master = start_master(sb, cfg, endpoint);
+  pid_t big = start_worker(sb, endpoint, "big", 3);
   auto big_status = sb.wait(big, 10s);
   BOOST_REQUIRE_MESSAGE(big_status, "a worker of 3 slots was not refused within 10 s (max_slots = 2)");
   BOOST_TEST(*big_status == 2);
   BOOST_TEST(contains(sb.err_of(big), "max_slots"), "worker stderr: " << sb.err_of(big));
   BOOST_TEST(!sb.wait(master, 0s).has_value(), "the sweep ended: " << sb.err_of(master));
 
-  pid_t small = worker(sb, "small", endpoint, 2, "small");
+  pid_t small = start_worker(sb, endpoint, "small", 2);
   check_sweep_ok(sb, master, 30s);
   BOOST_TEST(sb.wait(small, 15s).has_value());
   results r = read_results(sb.path("bound.jsonl"));
@@ -346,8 +332,8 @@ BOOST_AUTO_TEST_CASE(control_characters_in_a_worker_name_are_escaped) {
                                           .text());
   const std::string endpoint = endpoint_on(free_port());
   const std::string name = "evil\x1b[2J\ngridctl: forged line";
-  pid_t master = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
-  pid_t w = worker(sb, "evil", endpoint, 1, name);
+  pid_t master = start_master(sb, cfg, endpoint);
+  pid_t w = start_worker(sb, endpoint, name, 1, "evil");
   check_sweep_ok(sb, master, 30s);
   BOOST_TEST(sb.wait(w, 15s).has_value());
   const std::string err = sb.err_of(master);

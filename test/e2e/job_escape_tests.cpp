@@ -16,8 +16,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string endpoint_on(int port) { return "tcp://127.0.0.1:" + std::to_string(port); }
-
 /// Processes started by this test whose command line starts with `prefix`.
 std::vector<pid_t> ours(const std::string& prefix) { return pids_starting_with(prefix, ::getpid()); }
 

@@ -166,8 +166,8 @@ BOOST_AUTO_TEST_CASE(after_its_master_was_sigkilled_status_counts_from_the_journ
 BOOST_AUTO_TEST_CASE(a_worker_leaving_is_logged_by_name) {
   sandbox sb;
   auto cfg = write_config(sb, "4, 5");
-  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(free_port());
-  pid_t master = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
+  const std::string endpoint = endpoint_on(free_port());
+  pid_t master = start_master(sb, cfg, endpoint);
   pid_t leaver = sb.gridctl("leaver", {"worker", "--connect", endpoint, "--slots", "1", "--name", "leaver"});
   status_when(sb, cfg, [](const json::object& o) { return integer(o, "jobs_running") == 1; });
   sb.signal(leaver, SIGTERM);
@@ -176,10 +176,8 @@ BOOST_AUTO_TEST_CASE(a_worker_leaving_is_logged_by_name) {
              sb.err_of(master));
   BOOST_TEST(contains(sb.err_of(master), "worker leaver joined (1 slot)\n"), sb.err_of(master));
   sb.write_file("go", "");
-  sb.gridctl("stayer", {"worker", "--connect", endpoint, "--slots", "2", "--name", "stayer", "--once"});
-  auto st = sb.wait(master, 30s);
-  BOOST_REQUIRE_MESSAGE(st, "the sweep did not end");
-  BOOST_TEST(*st == 0);
+  start_worker(sb, endpoint, "stayer", 2);
+  check_sweep_ok(sb, master, 30s);
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_gets_a_clear_message) {

@@ -86,22 +86,10 @@ BOOST_AUTO_TEST_CASE(three_remote_workers_share_a_sweep) {
                                             .section("params")
                                             .set("x", "range(30)")
                                             .text());
-  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(free_port());
-  // Workers first: their hello waits in the queue until the master binds, so all three join
-  // at about the same time.
-  std::vector<pid_t> workers;
-  for (int n = 1; n <= 3; ++n)
-    workers.push_back(sb.gridctl("w" + std::to_string(n), {"worker", "--connect", endpoint, "--slots", "2", "--name",
-                                                           "w" + std::to_string(n), "--once"}));
-  pid_t master = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
-  auto st = sb.wait(master, 60s);
-  BOOST_REQUIRE_MESSAGE(st, "the sweep did not end within 60 s");
-  BOOST_TEST(*st == 0);
-  for (pid_t w : workers) {
-    auto ws = sb.wait(w, 15s);
-    BOOST_TEST(ws.has_value(), "a --once worker still runs after the sweep ended");
-    if (ws) BOOST_TEST(*ws == 0);
-  }
+  // Workers first, so that all three join at about the same time.
+  remote_sweep sweep = start_remote_sweep(sb, cfg, 3, 2, start_order::workers_first);
+  check_sweep_ok(sb, sweep.master, 60s);
+  check_workers_done(sb, sweep.workers);
 
   results r = read_results(sb.path("share.jsonl"));
   BOOST_TEST(r.records.size() == 30u);
@@ -175,7 +163,7 @@ BOOST_AUTO_TEST_CASE(an_endpoint_that_cannot_be_bound_is_a_runtime_error) {
                                            .text());
   listening_socket taken;  // open for the whole test
   const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(taken.port());
-  pid_t master = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
+  pid_t master = start_master(sb, cfg, endpoint);
   auto st = sb.wait(master, 20s);
   BOOST_REQUIRE_MESSAGE(st, "the sweep did not give up on a busy endpoint within 20 s");
   BOOST_TEST(*st == 3);

@@ -17,8 +17,6 @@ using namespace e2e;
 
 namespace {
 
-std::string endpoint_on(int port) { return "tcp://127.0.0.1:" + std::to_string(port); }
-
 bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
 
 /// The next message on `router`, waiting at most `limit`; empty when none came.
@@ -78,7 +76,7 @@ BOOST_AUTO_TEST_CASE(the_next_worker_of_the_name_kills_what_a_sigkilled_worker_l
     return std::vector<std::string>{gridctl_path(), "worker", "--connect", connect, "--slots", "1", "--name", "kw"};
   };
   pid_t first = sb.start("first", worker_args(endpoint), env);
-  sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
+  start_master(sb, cfg, endpoint);
   BOOST_REQUIRE_MESSAGE(wait_until([&] { return pids_starting_with(marker, first).size() == 1; }, 20s),
                         "the job did not start");
   pid_t grandchild = pids_starting_with(marker, first).front();

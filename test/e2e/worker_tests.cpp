@@ -25,8 +25,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string endpoint_on(int port) { return "tcp://127.0.0.1:" + std::to_string(port); }
-
 /// Processes started by this test (the sandbox makes us the subreaper of their orphans too)
 /// whose command line starts with `prefix`: not those of another test run at the same time.
 std::vector<pid_t> ours(const std::string& prefix) { return pids_starting_with(prefix, ::getpid()); }
@@ -143,34 +141,29 @@ BOOST_AUTO_TEST_CASE(a_worker_declared_lost_while_stopped_rejoins_and_serves_aga
                                            .section("workers")
                                            .set("heartbeat", "200ms")
                                            .text());
-  const std::string endpoint = endpoint_on(free_port());
   const auto file = sb.path("stop.jsonl");
-  pid_t a = sb.gridctl("a", {"worker", "--connect", endpoint, "--slots", "2", "--name", "a", "--once"});
-  pid_t b = sb.gridctl("b", {"worker", "--connect", endpoint, "--slots", "2", "--name", "b", "--once"});
-  pid_t master = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
-  BOOST_REQUIRE_MESSAGE(wait_until([&] { return pids_starting_with(marker, a).size() >= 2; }, 20s),
-                        "a does not run two jobs");
-  ::kill(a, SIGSTOP);
+  remote_sweep sweep = start_remote_sweep(sb, cfg, 2, 2, start_order::workers_first);
+  const pid_t w1 = sweep.workers[0];
+  require_jobs_running(w1, marker, 2);
+  ::kill(w1, SIGSTOP);
   // Stopped for longer than 3 heartbeats: the master declares it lost and records its attempts.
   BOOST_TEST(wait_until([&] { return count_status(read_results(file).records, "lost") >= 2; }, 10s),
              "the master did not declare the stopped worker lost within 10 s");
-  ::kill(a, SIGCONT);
+  ::kill(w1, SIGCONT);
 
-  auto st = sb.wait(master, 60s);
-  BOOST_REQUIRE_MESSAGE(st, "the sweep did not end within 60 s");
-  BOOST_TEST(*st == 0);
-  for (pid_t w : {a, b}) BOOST_TEST(sb.wait(w, 15s).has_value(), "a --once worker still runs after the sweep");
+  check_sweep_ok(sb, sweep.master, 60s);
+  check_workers_done(sb, sweep.workers);
 
   results r = read_results(file);
   check_each_point_ok_once(r.records, 16);
   BOOST_TEST(count_status(r.records, "lost") >= 1u);
-  std::size_t a_ok_after_loss = 0;
+  std::size_t w1_ok_after_loss = 0;
   bool seen_loss = false;
   for (const auto& rec : r.records) {
     if (str(rec, "status") == "lost") seen_loss = true;
-    else if (seen_loss && str(rec, "worker") == "a" && str(rec, "status") == "ok") ++a_ok_after_loss;
+    else if (seen_loss && str(rec, "worker") == "w1" && str(rec, "status") == "ok") ++w1_ok_after_loss;
   }
-  BOOST_TEST(a_ok_after_loss >= 1u, "worker a took no job after it was declared lost and came back");
+  BOOST_TEST(w1_ok_after_loss >= 1u, "worker w1 took no job after it was declared lost and came back");
 }
 
 BOOST_AUTO_TEST_CASE(a_worker_sigtermed_mid_sweep_hands_its_jobs_back) {
@@ -184,14 +177,10 @@ BOOST_AUTO_TEST_CASE(a_worker_sigtermed_mid_sweep_hands_its_jobs_back) {
                                            .section("workers")
                                            .set("heartbeat", "200ms")
                                            .text());
-  const std::string endpoint = endpoint_on(free_port());
   const auto file = sb.path("term.jsonl");
-  pid_t w1 = sb.gridctl("w1", {"worker", "--connect", endpoint, "--slots", "2", "--name", "w1", "--once"});
-  pid_t w2 = sb.gridctl("w2", {"worker", "--connect", endpoint, "--slots", "2", "--name", "w2", "--once"});
-  pid_t master = sb.gridctl("sweep", {"sweep", cfg.string(), "--local", "0", "--listen", endpoint});
-
-  BOOST_REQUIRE_MESSAGE(wait_until([&] { return pids_starting_with(marker, w1).size() >= 2; }, 20s),
-                        "w1 does not run two jobs");
+  remote_sweep sweep = start_remote_sweep(sb, cfg, 2, 2, start_order::workers_first);
+  const pid_t w1 = sweep.workers[0], w2 = sweep.workers[1];
+  require_jobs_running(w1, marker, 2);
   std::vector<pid_t> w1_jobs = pids_starting_with(marker, w1);
   // The jobs printed "started" before their sleep; once w1 is idle it has sent that on.
   BOOST_REQUIRE_MESSAGE(wait_quiet(w1, 5s), "w1 stays busy");
@@ -203,12 +192,8 @@ BOOST_AUTO_TEST_CASE(a_worker_sigtermed_mid_sweep_hands_its_jobs_back) {
   BOOST_TEST_MESSAGE("w1 exited after " << std::chrono::duration<double>(clock_type::now() - t0).count() << " s");
   for (pid_t p : w1_jobs) BOOST_TEST(wait_until([&] { return !alive(p); }, 1s), "a job of w1 survives: pid " << p);
 
-  auto st = sb.wait(master, 30s);
-  BOOST_REQUIRE_MESSAGE(st, "the sweep did not end within 30 s");
-  BOOST_TEST(*st == 0);
-  auto st2 = sb.wait(w2, 15s);
-  BOOST_TEST(st2.has_value(), "w2 (--once) still runs after the sweep");
-  if (st2) BOOST_TEST(*st2 == 0);
+  check_sweep_ok(sb, sweep.master, 30s);
+  check_workers_done(sb, {w2});
 
   results r = read_results(file);
   check_each_point_ok_once(r.records, 6);

@@ -271,7 +271,7 @@ BOOST_AUTO_TEST_CASE(retries_go_before_fresh_points) {
 }
 
 BOOST_AUTO_TEST_CASE(retries_go_before_fresh_points_when_finished_is_polled) {
-  // The master asks finished() after every batch of actions (master.cpp check_finished), and
+  // The master asks finished() after every batch of actions (master_reactor check_finished), and
   // finished() looks ahead into the source: that must not change the order.
   harness h({make_task(0, 2), make_task(1), make_task(2)});
   BOOST_TEST(!h.s.finished());
