@@ -2,6 +2,10 @@
 // temporary file and renamed, so that a browser reloading it never sees half a page).
 #include "report_command.hpp"
 
+#include <iostream>
+
+#include "command_line.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -143,6 +147,36 @@ int run_report(const report_options& o, std::ostream& out, std::ostream& err) {
   }
   out << path.string() << "\n";
   return exit_code::ok;
+}
+
+/// `gridctl report ...`: its options (its --help), then the command.
+int report_main(const std::vector<std::string>& args) {
+  po::options_description named(
+      "gridctl report CONFIG.ini|RESULTS.jsonl --metric METRIC [options]\n\n"
+      "Write one self-contained HTML page (inline SVG; nothing fetched, opens from disk) and print\n"
+      "its path: a heatmap of METRIC over two axes (every other axis reduced to its best point, or\n"
+      "the mean), a plot of the best and mean METRIC per value of each axis, the failure groups,\n"
+      "the command and the counts. Reads the results file only.\n\noptions");
+  named.add_options()("help,h", "show this help")
+      ("metric", po::value<std::string>(), "the metric to draw (required)")
+      ("x", po::value<std::string>(), "axis across (default: the first axis with more than one value)")
+      ("y", po::value<std::string>(), "axis down (default: the next such axis; none: a one-row map)")
+      ("min", "smaller METRIC is better (default: larger is better)")
+      ("agg", po::value<std::string>(), "best or mean: how the other axes are reduced (default best)")
+      ("output,o", po::value<std::string>(), "the file to write (default RESULTS.html beside the results); FILE.svg: the heatmap alone");
+  auto parsed = parse_with_config(args, named, "report");
+  if (!parsed) return exit_code::ok;
+  const po::variables_map& vm = *parsed;
+  if (!vm.count("metric")) throw usage_error("report: --metric METRIC is required");
+  report_options o;
+  o.input = vm["config"].as<std::string>();
+  o.metric = vm["metric"].as<std::string>();
+  o.x = optional_value<std::string>(vm, "x");
+  o.y = optional_value<std::string>(vm, "y");
+  o.smaller_is_better = vm.count("min") > 0;
+  o.agg = optional_value<std::string>(vm, "agg");
+  if (auto out = optional_value<std::string>(vm, "output")) o.output = *out;
+  return run_report(o, std::cout, std::cerr);
 }
 
 }  // namespace gridctl

@@ -3,6 +3,8 @@
 // file, which it only reads.
 #pragma once
 
+#include <vector>
+
 #include <filesystem>
 #include <iosfwd>
 #include <optional>
@@ -24,5 +26,9 @@ struct report_options {
 /// nothing can be shown (unknown metric or axis, unreadable, empty or foreign results), 3 when
 /// the file cannot be written.
 int run_report(const report_options& opts, std::ostream& out, std::ostream& err);
+
+/// `gridctl report ARGS...`: parses the options (program_options errors and usage_error
+/// propagate to main) and runs the command; its exit status.
+int report_main(const std::vector<std::string>& args);
 
 }  // namespace gridctl

@@ -1,6 +1,10 @@
 // results_command: options -> result_set -> rows, failures or summary -> text.
 #include "results_command.hpp"
 
+#include <iostream>
+
+#include "command_line.hpp"
+
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -145,6 +149,37 @@ int run_results(const results_options& o, const output_target& target, std::ostr
   std::vector<std::size_t> chosen = select_rows(set, sel);
   print_rows(set, chosen, format, target, out);
   return exit_code::ok;
+}
+
+/// `gridctl results ...`: its options (its --help), then the command.
+int results_main(const std::vector<std::string>& args) {
+  po::options_description named(
+      "gridctl results CONFIG.ini|RESULTS.jsonl [options]\n\n"
+      "One row per point (its latest attempt), in grid order: the axes, status, attempt,\n"
+      "duration_s and every metric. Reads the results file only; safe while a sweep runs.\n\noptions");
+  named.add_options()("help,h", "show this help")
+      ("format", po::value<std::string>()->value_name("FORMAT"), "table, csv or jsonl (default: table on a terminal, else csv)")
+      ("max", po::value<std::string>()->value_name("METRIC"), "sort by METRIC, largest first (points without it last)")
+      ("min", po::value<std::string>()->value_name("METRIC"), "sort by METRIC, smallest first (points without it last)")
+      ("top", po::value<std::uint64_t>()->value_name("N"), "only the first N rows")
+      ("status", po::value<std::string>()->value_name("LIST"), "only points whose latest status is in LIST, e.g. failed,timeout")
+      ("pending", "with a config, also the points with no record yet (status pending)")
+      ("failures", "failed, timeout and lost points grouped by cause, with the command to rerun them")
+      ("summary", po::value<std::string>()->value_name("METRIC"), "for every axis value: points ok, mean, min and max of METRIC");
+  auto parsed = parse_with_config(args, named, "results");
+  if (!parsed) return exit_code::ok;
+  const po::variables_map& vm = *parsed;
+  results_options o;
+  o.input = vm["config"].as<std::string>();
+  o.format = optional_value<std::string>(vm, "format");
+  o.max = optional_value<std::string>(vm, "max");
+  o.min = optional_value<std::string>(vm, "min");
+  o.top = optional_value<std::uint64_t>(vm, "top");
+  o.status = optional_value<std::string>(vm, "status");
+  o.pending = vm.count("pending") > 0;
+  o.failures = vm.count("failures") > 0;
+  o.summary = optional_value<std::string>(vm, "summary");
+  return run_results(o, detect_stdout(), std::cout, std::cerr);
 }
 
 }  // namespace gridctl

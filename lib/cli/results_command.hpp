@@ -2,6 +2,8 @@
 // per point from the results file, which it only reads (no lock, never written).
 #pragma once
 
+#include <vector>
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -34,5 +36,9 @@ output_target detect_stdout();
 /// Prints the rows (or failures, or summary) to `out`, notes and errors to `err`. Returns 0, or
 /// 2 for a usage problem (unknown metric, bad option, unreadable input).
 int run_results(const results_options& opts, const output_target& target, std::ostream& out, std::ostream& err);
+
+/// `gridctl results ARGS...`: parses the options (program_options errors and usage_error
+/// propagate to main) and runs the command; its exit status.
+int results_main(const std::vector<std::string>& args);
 
 }  // namespace gridctl

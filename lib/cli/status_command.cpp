@@ -1,6 +1,10 @@
 // status_command: the lock, then the status file or the journal, then text or JSON.
 #include "status_command.hpp"
 
+#include <iostream>
+
+#include "command_line.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -213,6 +217,22 @@ int run_status(const status_options& o, std::ostream& out, std::ostream& err) {
   if (o.json) print_json(**view, out);
   else print_text(**view, out);
   return exit_code::ok;
+}
+
+/// `gridctl status ...`: its options (its --help), then the command.
+int status_main(const std::vector<std::string>& args) {
+  po::options_description named(
+      "gridctl status CONFIG.ini|RESULTS.jsonl [--json]\n\n"
+      "How a sweep is doing, from any shell: whether a master runs on the results file, points\n"
+      "ok / failed / running / pending, workers and slots, jobs per second, the time left and the\n"
+      "running jobs, longest first. While a master runs this reads only RESULTS.status.json.\n\noptions");
+  named.add_options()("help,h", "show this help")("json", "print one JSON object (see docs/status-file.md)");
+  auto parsed = parse_with_config(args, named, "status");
+  if (!parsed) return exit_code::ok;
+  status_options o;
+  o.input = (*parsed)["config"].as<std::string>();
+  o.json = parsed->count("json") > 0;
+  return run_status(o, std::cout, std::cerr);
 }
 
 }  // namespace gridctl

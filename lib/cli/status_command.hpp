@@ -6,6 +6,10 @@
 //                     "running" was left by a master that died
 #pragma once
 
+#include <string>
+
+#include <vector>
+
 #include <filesystem>
 #include <iosfwd>
 
@@ -19,5 +23,9 @@ struct status_options {
 /// Prints the status to `out`, warnings and errors to `err`. Returns 0, or 2 for bad input
 /// (no such file, a bad config, a results file of another sweep).
 int run_status(const status_options& opts, std::ostream& out, std::ostream& err);
+
+/// `gridctl status ARGS...`: parses the options (program_options errors and usage_error
+/// propagate to main) and runs the command; its exit status.
+int status_main(const std::vector<std::string>& args);
 
 }  // namespace gridctl

@@ -1,6 +1,10 @@
 // sweep_command: config + overrides, results file (fresh/resume), then the master loop.
 #include "sweep_command.hpp"
 
+#include <iostream>
+
+#include "command_line.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <optional>
@@ -128,6 +132,37 @@ int run_sweep(const sweep_options& opts, std::ostream& log) {
     log << "gridctl: error: " << e.what() << "\n";
     return exit_code::runtime;
   }
+}
+
+/// `gridctl sweep ...`: its options (its --help), then the command.
+int sweep_main(const std::vector<std::string>& args) {
+  po::options_description named(
+      "gridctl sweep CONFIG.ini [options]\n\n"
+      "Run the sweep, or resume it from its results file: points with an ok record are skipped,\n"
+      "points that failed after their retries too (unless --retry). Each option overrides the\n"
+      "config key of the same meaning.\n\noptions");
+  named.add_options()("help,h", "show this help");
+  // The overrides come from the settings table (lib/core/settings.hpp): one home per setting.
+  std::vector<std::string> override_keys;
+  for (const auto& s : settings()) {
+    if (!s.option) continue;
+    override_keys.emplace_back(s.key);
+    named.add_options()(override_keys.back().c_str(),
+                        po::value<std::string>()->value_name(std::string(s.value_name)), std::string(s.help).c_str());
+  }
+  named.add_options()
+      ("retry", "also rerun points whose last attempt failed or timed out (fresh retry budget)")
+      ("fresh", "start over: the results file is renamed to FILE.1 (.2, ...), never deleted");
+  auto parsed = parse_with_config(args, named, "sweep");
+  if (!parsed) return exit_code::ok;
+  const po::variables_map& vm = *parsed;
+  sweep_options o;
+  o.config = vm["config"].as<std::string>();
+  for (const auto& key : override_keys)
+    if (auto v = optional_value<std::string>(vm, key.c_str())) o.overrides.emplace_back(key, *v);
+  o.retry = vm.count("retry") > 0;
+  o.fresh = vm.count("fresh") > 0;
+  return run_sweep(o, std::cerr);
 }
 
 }  // namespace gridctl

@@ -23,4 +23,8 @@ struct sweep_options {
 /// 130 (interrupted). Progress and the summary go to `log`.
 int run_sweep(const sweep_options& opts, std::ostream& log);
 
+/// `gridctl sweep ARGS...`: parses the options (program_options errors and usage_error
+/// propagate to main) and runs the command; its exit status.
+int sweep_main(const std::vector<std::string>& args);
+
 }  // namespace gridctl

@@ -1,6 +1,10 @@
 // worker_command: option checks, then the worker loop.
 #include "worker_command.hpp"
 
+#include <iostream>
+
+#include "command_line.hpp"
+
 #include <ostream>
 
 #include "machine.hpp"
@@ -27,6 +31,33 @@ int run_worker_command(const worker_command_options& opts, std::ostream& log) {
   w.once = opts.once;
   w.quiet = opts.quiet;
   return run_worker(w, log);
+}
+
+/// `gridctl worker ...`: its options (its --help), then the command.
+int worker_main(const std::vector<std::string>& args) {
+  po::options_description named(
+      "gridctl worker --connect ENDPOINT [options]\n\n"
+      "Serve jobs of the master at ENDPOINT. Persistent by default: it serves sweep after sweep\n"
+      "and reconnects when the master restarts. SIGTERM/SIGINT: stop running jobs, report, exit.\n\noptions");
+  named.add_options()("help,h", "show this help")
+      ("connect", po::value<std::string>()->value_name("ENDPOINT"), "the master's endpoint, e.g. tcp://node01:5555 (required)")
+      ("slots", po::value<int>()->value_name("N"), "jobs run at once (default: the CPUs this process may use)")
+      ("name", po::value<std::string>()->value_name("NAME"), "name shown in results (default: host name)")
+      ("once", "exit after the first sweep served is finished")
+      ("quiet", "print nothing but errors");
+  auto vm = parse_options(args, named, po::options_description{}, po::positional_options_description{});
+  if (vm.count("help")) {
+    std::cout << named << "\n";
+    return exit_code::ok;
+  }
+  if (!vm.count("connect")) throw usage_error("worker: --connect ENDPOINT is required");
+  worker_command_options o;
+  o.connect = vm["connect"].as<std::string>();
+  o.slots = optional_value<int>(vm, "slots");
+  o.name = optional_value<std::string>(vm, "name");
+  o.once = vm.count("once") > 0;
+  o.quiet = vm.count("quiet") > 0;
+  return run_worker_command(o, std::cerr);
 }
 
 }  // namespace gridctl

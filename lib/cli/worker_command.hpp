@@ -1,6 +1,8 @@
 // worker_command: `gridctl worker --connect ENDPOINT [options]` — serve jobs on this node.
 #pragma once
 
+#include <vector>
+
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -17,5 +19,9 @@ struct worker_command_options {
 
 /// Returns the exit status: 0, 2 (bad options, or refused by the master), 3 (runtime error).
 int run_worker_command(const worker_command_options& opts, std::ostream& log);
+
+/// `gridctl worker ARGS...`: parses the options (program_options errors and usage_error
+/// propagate to main) and runs the command; its exit status.
+int worker_main(const std::vector<std::string>& args);
 
 }  // namespace gridctl
