@@ -15,6 +15,7 @@
 #include "config.hpp"
 #include "grid.hpp"
 #include "results_reader.hpp"
+#include "sweep_setup.hpp"
 #include "results_writer.hpp"
 
 namespace {
@@ -57,10 +58,8 @@ int main(int argc, char** argv) {
 
   using namespace std::chrono;
   const sys_days day = year{2026} / November / 29;
-  gridctl::results_header header;
-  header.sweep = cfg->name;
-  header.command = cfg->command.text();
-  header.axes = g.axis_names();
+  // The sweep's own header (lib/core/config/sweep_setup), with a fixed date for stable files.
+  gridctl::results_header header = gridctl::make_header(*cfg);
   header.created = gridctl::format_utc(system_clock::time_point(day));
   std::string line = gridctl::format_header(header) + "\n";
   std::fwrite(line.data(), 1, line.size(), out);
