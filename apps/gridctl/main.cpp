@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "exit_codes.hpp"
+#include "keygen_command.hpp"
 #include "plan_command.hpp"
 #include "report_command.hpp"
 #include "results_command.hpp"
@@ -34,6 +35,7 @@ const char* const usage_text =
     "  status CONFIG.ini|RESULTS.jsonl   is a sweep running; counts, rate, ETA, running jobs\n"
     "  report CONFIG.ini|RESULTS.jsonl --metric METRIC\n"
     "                                    an HTML page: heatmap, per-axis plots, failures\n"
+    "  keygen [--dir DIR] [--force]      CurveZMQ keys for the master and its workers\n"
     "\n"
     "options:\n"
     "  -h, --help      show this help (also: gridctl COMMAND --help)\n"
@@ -211,6 +213,26 @@ int report_main(const std::vector<std::string>& args) {
   return gridctl::run_report(o, std::cout, std::cerr);
 }
 
+int keygen_main(const std::vector<std::string>& args) {
+  po::options_description named(
+      "gridctl keygen [--dir DIR] [--force]\n\n"
+      "Write CurveZMQ key pairs for the master (master.key, mode 0600; master.pub) and for workers\n"
+      "(worker.key, 0600; worker.pub), and authorized_workers listing worker.pub. On a shared home\n"
+      "directory that is all; otherwise copy master.pub, worker.key and worker.pub to each worker.\n\noptions");
+  named.add_options()("help,h", "show this help")
+      ("dir", po::value<std::string>()->value_name("DIR"), "where to write them (default: $GRIDCTL_KEYS, else ~/.config/gridctl)")
+      ("force", "replace existing keys (workers and masters using the old ones stop trusting each other)");
+  auto vm = parse(args, named, po::options_description{}, po::positional_options_description{});
+  if (vm.count("help")) {
+    std::cout << named << "\n";
+    return gridctl::exit_code::ok;
+  }
+  gridctl::keygen_options o;
+  o.dir = optional_value<std::string>(vm, "dir");
+  o.force = vm.count("force") > 0;
+  return gridctl::run_keygen(o, std::cout, std::cerr);
+}
+
 int worker_main(const std::vector<std::string>& args) {
   po::options_description named(
       "gridctl worker --connect ENDPOINT [options]\n\n"
@@ -221,6 +243,8 @@ int worker_main(const std::vector<std::string>& args) {
       ("slots", po::value<int>()->value_name("N"), "jobs run at once (default: the CPUs this process may use)")
       ("name", po::value<std::string>()->value_name("NAME"), "name shown in results (default: host name)")
       ("once", "exit after the first sweep served is finished")
+      ("auth", po::value<std::string>()->value_name("MODE"),
+       "auto, curve or none: CurveZMQ with the keys in $GRIDCTL_KEYS or ~/.config/gridctl (default auto: curve unless loopback)")
       ("quiet", "print nothing but errors");
   auto vm = parse(args, named, po::options_description{}, po::positional_options_description{});
   if (vm.count("help")) {
@@ -234,6 +258,7 @@ int worker_main(const std::vector<std::string>& args) {
   o.name = optional_value<std::string>(vm, "name");
   o.once = vm.count("once") > 0;
   o.quiet = vm.count("quiet") > 0;
+  if (auto auth = optional_value<std::string>(vm, "auth")) o.auth = *auth;
   return gridctl::run_worker_command(o, std::cerr);
 }
 
@@ -262,6 +287,7 @@ int main(int argc, char** argv) {
     if (command == "results") return results_main(args);
     if (command == "status") return status_main(args);
     if (command == "report") return report_main(args);
+    if (command == "keygen") return keygen_main(args);
     throw usage_error("unknown command '" + command + "'");
   } catch (const usage_error& e) {
     std::cerr << "gridctl: " << e.what() << "\n\n" << usage_text;
