@@ -360,7 +360,7 @@ sandbox::sandbox() {
   if (!::mkdtemp(tmpl.data())) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
   dir_ = tmpl;
   if (curve_forced()) {
-    forced_keys = dir_ / "keys";
+    forced_keys = dir_ / "e2e_keys";
     std::string cmd = "'" + gridctl_path() + "' keygen --dir '" + forced_keys.string() + "' >/dev/null";
     if (std::system(cmd.c_str()) != 0) throw std::runtime_error("GRIDCTL_E2E_AUTH=curve: " + cmd + " failed");
   }

@@ -102,7 +102,7 @@ bool wait_quiet(pid_t pid, clock_type::duration limit);
 // ---- a ZeroMQ peer of the master, speaking (or abusing) lib/core/protocol.hpp ------------
 
 /// GRIDCTL_E2E_AUTH=curve (README, "Security"): every `gridctl sweep` and `gridctl worker` a
-/// sandbox starts gets `--auth curve` (unless the test gave --auth) and GRIDCTL_KEYS=SANDBOX/keys
+/// sandbox starts gets `--auth curve` (unless the test gave --auth) and GRIDCTL_KEYS=SANDBOX/e2e_keys
 /// (made by `gridctl keygen` when the sandbox is made), and dealer() / fake_master() speak
 /// CurveZMQ with those keys — so that the whole suite runs once with CurveZMQ forced.
 bool curve_forced();
