@@ -9,6 +9,7 @@
 
 #include "command_line.hpp"
 #include "exit_codes.hpp"
+#include "keygen_command.hpp"
 #include "plan_command.hpp"
 #include "report_command.hpp"
 #include "results_command.hpp"
@@ -34,6 +35,7 @@ const char* const usage_text =
     "  status CONFIG.ini|RESULTS.jsonl   is a sweep running; counts, rate, ETA, running jobs\n"
     "  report CONFIG.ini|RESULTS.jsonl --metric METRIC\n"
     "                                    an HTML page: heatmap, per-axis plots, failures\n"
+    "  keygen [--dir DIR] [--force]      CurveZMQ keys for the master and its workers\n"
     "\n"
     "options:\n"
     "  -h, --help      show this help (also: gridctl COMMAND --help)\n"
@@ -70,6 +72,7 @@ int main(int argc, char** argv) {
     if (command == "results") return gridctl::results_main(args);
     if (command == "status") return gridctl::status_main(args);
     if (command == "report") return gridctl::report_main(args);
+    if (command == "keygen") return gridctl::keygen_main(args);
     throw usage_error("unknown command '" + command + "'");
   } catch (const usage_error& e) {
     std::cerr << "gridctl: " << e.what() << "\n\n" << usage_text;

@@ -10,6 +10,7 @@
 #include "machine.hpp"
 #include "config.hpp"
 #include "exit_codes.hpp"
+#include "auth_mode.hpp"
 #include "worker.hpp"
 
 namespace gridctl {
@@ -30,6 +31,22 @@ int run_worker_command(const worker_command_options& opts, std::ostream& log) {
   w.name = opts.name.value_or(host_name());
   w.once = opts.once;
   w.quiet = opts.quiet;
+  auto auth = parse_auth_mode(opts.auth);
+  if (!auth) {
+    log << "gridctl worker: --auth must be auto, curve or none, not '" << opts.auth << "'\n";
+    return exit_code::usage;
+  }
+  if (auto warning = plain_endpoint_warning(*auth, w.connect)) log << "gridctl worker: " << *warning << "\n";
+  if (uses_curve(*auth, w.connect)) {
+    try {
+      key_files files = default_key_files();
+      w.key_dir = files.dir.string();
+      w.keys = load_worker_keys(files);
+    } catch (const std::exception& e) {
+      log << "gridctl worker: " << e.what() << "\n";
+      return exit_code::usage;
+    }
+  }
   return run_worker(w, log);
 }
 
@@ -44,6 +61,8 @@ int worker_main(const std::vector<std::string>& args) {
       ("slots", po::value<int>()->value_name("N"), "jobs run at once (default: the CPUs this process may use)")
       ("name", po::value<std::string>()->value_name("NAME"), "name shown in results (default: host name)")
       ("once", "exit after the first sweep served is finished")
+      ("auth", po::value<std::string>()->value_name("MODE"),
+       "auto, curve or none: CurveZMQ with the keys in $GRIDCTL_KEYS or ~/.config/gridctl (default auto: curve unless loopback)")
       ("quiet", "print nothing but errors");
   auto vm = parse_options(args, named, po::options_description{}, po::positional_options_description{});
   if (vm.count("help")) {
@@ -57,6 +76,7 @@ int worker_main(const std::vector<std::string>& args) {
   o.name = optional_value<std::string>(vm, "name");
   o.once = vm.count("once") > 0;
   o.quiet = vm.count("quiet") > 0;
+  if (auto auth = optional_value<std::string>(vm, "auth")) o.auth = *auth;
   return run_worker_command(o, std::cerr);
 }
 

@@ -15,6 +15,7 @@ struct worker_command_options {
   std::optional<std::string> name;  ///< default: host name
   bool once = false;
   bool quiet = false;
+  std::string auth = "auto";  ///< auto, curve or none (README, "Security")
 };
 
 /// Returns the exit status: 0, 2 (bad options, or refused by the master), 3 (runtime error).

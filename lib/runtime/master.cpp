@@ -21,6 +21,7 @@
 #include "status_file.hpp"
 #include "sweep_status.hpp"
 #include "utf8.hpp"
+#include "zap_handler.hpp"
 
 namespace gridctl {
 
@@ -57,6 +58,7 @@ class master_loop : master_comm {
         opts_(opts),
         log_(log),
         socket_(ctx_, zmq::socket_type::router),
+        security_(io_, ctx_, cfg.auth, [this](const std::string& line) { log_line(line); }),
         watcher_(io_, socket_, [this](frame_list&& f) { on_frames(std::move(f)); }),
         deadline_timer_(io_),
         heartbeat_timer_(io_),
@@ -88,7 +90,8 @@ class master_loop : master_comm {
     status_file_ = status_path(writer.path());
     core_.emplace(cfg_, opts_.local_slots, std::make_unique<plan_task_source>(plan), static_cast<master_comm&>(*this));
     if (opts_.local_slots > 0) {
-      std::string local = bind("tcp://127.0.0.1:*");  // private: the embedded worker's
+      master_security::prepare_private_bind(socket_);
+      std::string local = bind("tcp://127.0.0.1:*", false);  // private: the embedded worker's
       embedded_ = std::make_unique<embedded_worker>(local, opts_.local_slots);
       start_embedded_worker();
     }
@@ -109,8 +112,9 @@ class master_loop : master_comm {
   }
 
  private:
-  std::string bind(const std::string& endpoint) {
+  std::string bind(const std::string& endpoint, bool public_endpoint = true) {
     try {
+      if (public_endpoint) security_.prepare_bind(socket_, endpoint);  // CURVE and ZAP, or plain
       socket_.bind(endpoint);
     } catch (const zmq::error_t& e) {
       throw std::runtime_error("cannot listen on " + endpoint + ": " + e.what());
@@ -188,6 +192,7 @@ class master_loop : master_comm {
       if (ec || done_) return;
       core_->send_heartbeats();
       watcher_.poll();
+      security_.poll();
       check_embedded_worker();
       if (done_) return;
       if (clock::now() - last_summary_ >= log_summary_interval) log_summaries();
@@ -344,6 +349,7 @@ class master_loop : master_comm {
   std::optional<master_reactor> core_;  ///< made by run(), from the plan
   zmq::context_t ctx_;
   zmq::socket_t socket_;
+  master_security security_;  ///< after socket_: its ZAP socket closes first
   socket_watcher watcher_;
   boost::asio::steady_timer deadline_timer_, heartbeat_timer_, sync_timer_, progress_timer_, status_timer_;
   boost::asio::signal_set signals_;

@@ -31,6 +31,23 @@ namespace proto = protocol;
 /// Where the socket monitor publishes the DEALER's disconnections (inproc: one context per worker).
 constexpr const char* monitor_endpoint = "inproc://gridctl-worker-monitor";
 
+/// The socket monitor's events the worker acts on.
+constexpr int monitored_events = ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                                 ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+
+/// A failed security handshake in words: what it most likely means and what to do.
+std::string handshake_failure(std::uint16_t event, std::uint32_t value, const worker_options& o) {
+  std::string at = "the master at " + o.connect;
+  if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+    return at + " refused this worker's key (" + o.key_dir + "/worker.pub is not in its authorized_workers: add it there)";
+  if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL && value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
+    return o.keys ? at + " does not use CurveZMQ (auth = none there?): this worker will not take its jobs; run both "
+                         "with the same auth"
+                  : at + " requires CurveZMQ keys: start this worker with --auth curve (keys in ~/.config/gridctl)";
+  return at + " failed the CurveZMQ handshake: it is not the master whose key is " + o.key_dir +
+         "/master.pub (another master, or keys made again there? copy its master.pub here)";
+}
+
 /// How soon to try reaping again when an exited job shell stood in the way (reap()).
 constexpr std::chrono::milliseconds reap_retry{50};
 
@@ -68,7 +85,12 @@ class worker : worker_comm {
     socket_.set(zmq::sockopt::reconnect_ivl_max, 5000);
     socket_.set(zmq::sockopt::maxmsgsize, int64_t{16} << 20);
     // Before connecting, so that no disconnection goes unseen.
-    if (::zmq_socket_monitor(socket_.handle(), monitor_endpoint, ZMQ_EVENT_DISCONNECTED) != 0) throw zmq::error_t();
+    if (opts_.keys) {  // CurveZMQ client: pin the master's key
+      socket_.set(zmq::sockopt::curve_serverkey, opts_.keys->master_public);
+      socket_.set(zmq::sockopt::curve_publickey, opts_.keys->own.public_key);
+      socket_.set(zmq::sockopt::curve_secretkey, opts_.keys->own.secret_key);
+    }
+    if (::zmq_socket_monitor(socket_.handle(), monitor_endpoint, monitored_events) != 0) throw zmq::error_t();
     monitor_.set(zmq::sockopt::linger, 0);
     monitor_.connect(monitor_endpoint);
     try {
@@ -104,11 +126,17 @@ class worker : worker_comm {
   }
 
   /// A socket monitor event: 2 bytes of event id, 4 of value, then the endpoint (zmq_socket_monitor(3)).
+  /// A connection that drops while its handshake is under way (the master could not decrypt
+  /// our hello: we pinned another key) is a failed handshake too.
   void on_socket_event(const frame_list& frames) {
     std::uint16_t event = 0;
-    if (frames.empty() || frames[0].size() < sizeof event) return;
+    std::uint32_t value = 0;
+    if (frames.empty() || frames[0].size() < sizeof event + sizeof value) return;
     std::memcpy(&event, frames[0].data(), sizeof event);
-    if (event == ZMQ_EVENT_DISCONNECTED) reactor_.on_disconnected(clock::now());
+    std::memcpy(&value, frames[0].data() + sizeof event, sizeof value);
+    if (event == ZMQ_EVENT_DISCONNECTED) return reactor_.on_disconnected(clock::now());
+    if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL && !opts_.keys) return;  // a plain peer went away
+    reactor_.on_handshake_failed(handshake_failure(event, value, opts_));
   }
 
   boost::asio::steady_timer& timer(worker_timer t) {

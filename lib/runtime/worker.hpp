@@ -11,7 +11,10 @@
 #pragma once
 
 #include <iosfwd>
+#include <optional>
 #include <string>
+
+#include "key_store.hpp"
 
 namespace gridctl {
 
@@ -21,6 +24,9 @@ struct worker_options {
   std::string name;     ///< shown in records; default: host name
   bool once = false;    ///< exit after the first sweep served
   bool quiet = false;   ///< log nothing (the embedded worker: the sweep reports for it)
+  /// CurveZMQ: our key pair and the master's public key we pin; nothing: plain (auth none).
+  std::optional<worker_keys> keys;
+  std::string key_dir;  ///< where `keys` came from, for messages
 };
 
 /// Runs the worker until it is told to stop. Returns the process exit status

@@ -163,7 +163,7 @@ BOOST_AUTO_TEST_CASE(a_worker_refused_by_its_master_says_why_and_exits_2) {
   // the master's reason and exit 2.
   sandbox sb;
   zmq::context_t ctx;
-  zmq::socket_t master(ctx, zmq::socket_type::router);
+  zmq::socket_t master = fake_master(ctx);
   master.set(zmq::sockopt::linger, 0);
   master.set(zmq::sockopt::rcvtimeo, 100);
   const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(free_port());

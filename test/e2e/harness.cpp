@@ -272,8 +272,44 @@ bool wait_quiet(pid_t pid, clock_type::duration limit) {
 
 // ---- ZeroMQ peer -------------------------------------------------------------------------
 
+namespace {
+/// The key directory of the sandbox alive now, under curve_forced() (one sandbox at a time).
+fs::path forced_keys;
+}  // namespace
+
+bool curve_forced() {
+  const char* v = std::getenv("GRIDCTL_E2E_AUTH");
+  return v && std::string(v) == "curve";
+}
+
+std::string curve_key(const fs::path& file) {
+  std::ifstream in(file);
+  std::string line, key;
+  while (std::getline(in, line))
+    if (!line.empty() && line[0] != '#') key = line;
+  if (key.size() != 40) throw std::runtime_error("no key in " + file.string());
+  return key;
+}
+
+void make_curve_client(zmq::socket_t& s, const fs::path& master_pub, const fs::path& pub, const fs::path& secret) {
+  s.set(zmq::sockopt::curve_serverkey, curve_key(master_pub));
+  s.set(zmq::sockopt::curve_publickey, curve_key(pub));
+  s.set(zmq::sockopt::curve_secretkey, curve_key(secret));
+}
+
+zmq::socket_t fake_master(zmq::context_t& ctx) {
+  zmq::socket_t s(ctx, zmq::socket_type::router);
+  if (curve_forced()) {
+    s.set(zmq::sockopt::curve_server, 1);
+    s.set(zmq::sockopt::curve_secretkey, curve_key(forced_keys / "master.key"));
+  }
+  return s;
+}
+
 zmq::socket_t dealer(zmq::context_t& ctx, const std::string& endpoint, std::chrono::milliseconds linger) {
   zmq::socket_t s(ctx, zmq::socket_type::dealer);
+  if (curve_forced())
+    make_curve_client(s, forced_keys / "master.pub", forced_keys / "worker.pub", forced_keys / "worker.key");
   s.set(zmq::sockopt::linger, static_cast<int>(linger.count()));
   s.set(zmq::sockopt::rcvtimeo, 100);
   s.connect(endpoint);
@@ -323,6 +359,11 @@ sandbox::sandbox() {
   std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/gridctl-e2e.XXXXXX";
   if (!::mkdtemp(tmpl.data())) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
   dir_ = tmpl;
+  if (curve_forced()) {
+    forced_keys = dir_ / "e2e_keys";
+    std::string cmd = "'" + gridctl_path() + "' keygen --dir '" + forced_keys.string() + "' >/dev/null";
+    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("GRIDCTL_E2E_AUTH=curve: " + cmd + " failed");
+  }
 }
 
 sandbox::~sandbox() {
@@ -382,6 +423,20 @@ std::string sandbox::read_file(const fs::path& file) const { return slurp(file);
 pid_t sandbox::start(const std::string& name, const std::vector<std::string>& argv,
                      const std::vector<std::pair<std::string, std::string>>& env) {
   if (argv.empty()) throw std::invalid_argument("start: empty argv");
+  if (curve_forced() && argv[0] == gridctl_path() && argv.size() > 1 && (argv[1] == "sweep" || argv[1] == "worker") &&
+      std::find(argv.begin(), argv.end(), "--auth") == argv.end()) {
+    std::vector<std::string> forced = argv;
+    forced.insert(forced.end(), {"--auth", "curve"});
+    auto forced_env = env;  // the test's own GRIDCTL_KEYS, if it gives one, wins
+    if (std::none_of(env.begin(), env.end(), [](const auto& kv) { return kv.first == "GRIDCTL_KEYS"; }))
+      forced_env.emplace_back("GRIDCTL_KEYS", forced_keys.string());
+    return start_as_given(name, forced, forced_env);
+  }
+  return start_as_given(name, argv, env);
+}
+
+pid_t sandbox::start_as_given(const std::string& name, const std::vector<std::string>& argv,
+                              const std::vector<std::pair<std::string, std::string>>& env) {
   process_info info;
   info.name = name;
   info.argv = argv;

@@ -101,12 +101,26 @@ bool wait_quiet(pid_t pid, clock_type::duration limit);
 
 // ---- a ZeroMQ peer of the master, speaking (or abusing) lib/core/protocol.hpp ------------
 
+/// GRIDCTL_E2E_AUTH=curve (README, "Security"): every `gridctl sweep` and `gridctl worker` a
+/// sandbox starts gets `--auth curve` (unless the test gave --auth) and GRIDCTL_KEYS=SANDBOX/e2e_keys
+/// (made by `gridctl keygen` when the sandbox is made), and dealer() / fake_master() speak
+/// CurveZMQ with those keys — so that the whole suite runs once with CurveZMQ forced.
+bool curve_forced();
+
+/// The key in a key file written by gridctl keygen (its last line).
+std::string curve_key(const fs::path& file);
+/// Makes `s` a CurveZMQ client of the master whose public key file is `master_pub`, with the
+/// key pair in `pub` / `secret`.
+void make_curve_client(zmq::socket_t& s, const fs::path& master_pub, const fs::path& pub, const fs::path& secret);
+
 /// A ZeroMQ message, frame by frame.
 using frames = std::vector<std::string>;
 /// A DEALER (what a worker uses) connected to `endpoint`; receives time out after 100 ms.
 /// `linger` is how long a closed socket still sends what it queued (0: drop it).
 zmq::socket_t dealer(zmq::context_t& ctx, const std::string& endpoint,
                      std::chrono::milliseconds linger = std::chrono::milliseconds(0));
+/// A ROUTER standing in for a master (not yet bound); a CURVE server under curve_forced().
+zmq::socket_t fake_master(zmq::context_t& ctx);
 /// Sends one multipart message; fails the test when it cannot be queued.
 void send_frames(zmq::socket_t& s, const frames& f);
 /// The next message, or nullopt after `limit`.
@@ -167,6 +181,9 @@ class sandbox {
   void dump_logs() const;
 
  private:
+  pid_t start_as_given(const std::string& name, const std::vector<std::string>& argv,
+                       const std::vector<std::pair<std::string, std::string>>& env);
+
   fs::path dir_;
   std::map<pid_t, process_info> procs_;
 };

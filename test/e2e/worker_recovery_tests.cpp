@@ -101,7 +101,7 @@ BOOST_AUTO_TEST_CASE(the_next_worker_of_the_name_kills_what_a_sigkilled_worker_l
 BOOST_AUTO_TEST_CASE(a_dropped_connection_makes_the_worker_register_again) {
   sandbox sb;
   zmq::context_t ctx;
-  zmq::socket_t router(ctx, zmq::socket_type::router);
+  zmq::socket_t router = fake_master(ctx);
   router.set(zmq::sockopt::linger, 0);
   router.set(zmq::sockopt::router_handover, 1);  // as the master's: the reconnected peer replaces the old
   router.set(zmq::sockopt::rcvtimeo, 100);

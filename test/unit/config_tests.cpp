@@ -294,7 +294,7 @@ BOOST_AUTO_TEST_CASE(unknown_keys_list_the_valid_ones_with_a_did_you_mean) {
   // Nothing near: the list alone.
   auto far = load_config(write("c.ini", "[sweep]\ncommand = echo {p}\n[params]\np = 1\n[workers]\nslots = 4\n"));
   BOOST_TEST_REQUIRE(!far.ok());
-  BOOST_TEST(far.error().message == "unknown key 'slots' in [workers] (keys: listen, local, heartbeat, max_slots)");
+  BOOST_TEST(far.error().message == "unknown key 'slots' in [workers] (keys: listen, local, heartbeat, max_slots, auth)");
   auto near = load_config(write("c.ini", "[sweep]\ncommand = echo {p}\n[params]\np = 1\n[workers]\nlisen = tcp://*:1\n"));
   BOOST_TEST_REQUIRE(!near.ok());
   BOOST_TEST(near.error().message.find("did you mean 'listen'?") != std::string::npos, near.error().message);

@@ -71,7 +71,7 @@ BOOST_AUTO_TEST_CASE(section_keys_lists_command_and_every_row) {
   auto keys = section_keys("sweep");
   BOOST_TEST_REQUIRE(!keys.empty());
   BOOST_TEST(keys.front() == "command");
-  BOOST_TEST(section_keys("workers").size() == 4u);
+  BOOST_TEST(section_keys("workers").size() == 5u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -216,6 +216,35 @@ BOOST_AUTO_TEST_CASE(a_refusal_exits_with_status_2) {
   BOOST_TEST(h.comm.armed.empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_failed_handshake_with_once_exits_with_status_2_saying_why) {
+  harness h(settings(2, true));
+  h.start();
+  h.r.on_handshake_failed("the master at tcp://m:5555 refused this worker's key");
+  BOOST_TEST(h.logged("gridctl worker node07: the master at tcp://m:5555 refused this worker's key"));
+  BOOST_TEST_REQUIRE(h.comm.exit_status.has_value());
+  BOOST_TEST(*h.comm.exit_status == 2);
+  BOOST_TEST(!h.comm.delivered);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_handshake_of_a_persistent_worker_is_told_once_and_hellos_go_on) {
+  harness h;
+  h.start();
+  for (int i = 0; i < 3; ++i) h.r.on_handshake_failed("the master at tcp://m:5555 failed the CurveZMQ handshake");
+  int told = 0;
+  for (const auto& l : h.comm.lines) told += l.find("failed the CurveZMQ handshake; retrying with backoff") != std::string::npos;
+  BOOST_TEST(told == 1);
+  BOOST_TEST(!h.comm.exit_status.has_value());
+  // The misleading "no master yet" hint stays unsaid: the failure was said instead.
+  for (int i = 0; i < 20; ++i) h.fire(worker_timer::hello);
+  BOOST_TEST(!h.logged("no master"));
+  // Welcomed after the keys were fixed: a later failure is told again.
+  h.welcome();
+  h.r.on_handshake_failed("the master at tcp://m:5555 failed the CurveZMQ handshake");
+  told = 0;
+  for (const auto& l : h.comm.lines) told += l.find("failed the CurveZMQ handshake; retrying") != std::string::npos;
+  BOOST_TEST(told == 2);
+}
+
 BOOST_AUTO_TEST_CASE(a_welcome_of_another_protocol_version_exits_with_status_2) {
   harness h;
   h.start();

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "auth_mode.hpp"
 #include "duration.hpp"
 #include "grid.hpp"
 #include "input_error.hpp"
@@ -36,6 +37,8 @@ struct sweep_config {
   /// [workers] max_slots: the most slots one worker may claim; a hello above it is refused, so
   /// that one peer cannot take (and then lose) a whole sweep's jobs at once.
   int max_worker_slots = 1024;
+  /// [workers] auth: CurveZMQ on `listen` (auth_mode.hpp); auto = curve unless loopback.
+  auth_mode auth = auth_mode::automatic;
 
   /// Slots of the embedded worker: `local`, or for auto the CPU count without `listen`, else 0.
   int local_slots() const;

@@ -133,6 +133,13 @@ apply_result apply_max_slots(std::string_view text, const fs::path&, sweep_confi
   return std::nullopt;
 }
 
+apply_result apply_auth(std::string_view text, const fs::path&, sweep_config& cfg) {
+  auto mode = parse_auth_mode(text);
+  if (!mode) return "must be auto, curve or none, not " + quoted(text);
+  cfg.auth = *mode;
+  return std::nullopt;
+}
+
 // clang-format off
 const setting table[] = {
   {"sweep", "name",            false, "NAME",     "the sweep's name (default: the config file's stem)", apply_name},
@@ -147,6 +154,7 @@ const setting table[] = {
   {"workers", "local",         true,  "N",        "slots of the embedded worker (default auto: CPUs without --listen, else 0)", apply_local},
   {"workers", "heartbeat",     false, "DURATION", "a peer silent for 3 intervals is lost (default 1s)", apply_heartbeat},
   {"workers", "max_slots",     false, "N",        "the most slots one worker may claim (default 1024)", apply_max_slots},
+  {"workers", "auth",          true,  "MODE",     "auto, curve or none: CurveZMQ keys on --listen (default auto: curve unless loopback)", apply_auth},
 };
 // clang-format on
 

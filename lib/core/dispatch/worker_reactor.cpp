@@ -45,7 +45,7 @@ void worker_reactor::say_hello(steady_time now) {
 
 void worker_reactor::repeat_hello(steady_time now) {
   if (exiting_ || welcomed_) return;
-  if (!told_waiting_ && now - hello_since_ > no_master_hint_after) {
+  if (!told_waiting_ && told_handshake_.empty() && now - hello_since_ > no_master_hint_after) {
     // Normal for a persistent worker between sweeps; a hint when the endpoint is wrong.
     comm_.log(prefix() + "no master at " + settings_.master +
               " yet; waiting (is a sweep running with --listen, and is its port reachable?)");
@@ -71,6 +71,7 @@ void worker_reactor::handle(proto::welcome& w, steady_time now) {
     return;
   }
   if (!welcomed_) comm_.log(prefix() + "registered with the master");
+  told_handshake_.clear();
   welcomed_ = true;
   between_sweeps_ = false;
   disarm(worker_timer::hello);
@@ -116,6 +117,18 @@ void worker_reactor::on_disconnected(steady_time now) {
   drop_stale_jobs();
   comm_.reconnect();
   say_hello(now);
+}
+
+void worker_reactor::on_handshake_failed(const std::string& reason) {
+  if (exited_ || exiting_ || reason == told_handshake_) return;
+  told_handshake_ = reason;
+  if (settings_.once) {
+    comm_.log(prefix() + reason);
+    exit_status_ = 2;
+    begin_exit("no trusted master");
+    return;
+  }
+  comm_.log(prefix() + reason + "; retrying with backoff (every 5 s at most)");
 }
 
 void worker_reactor::drop_stale_jobs() {

@@ -13,6 +13,9 @@
 //            no slot): hello again with registration n+1 (after a drop, on a new connection)
 //   shutdown "end" -> the jobs are stale; --once: exit; else hello again after 1 s
 //   welcome of another version, refuse -> exit with status 2
+//   CurveZMQ handshake failed (the socket monitor: a master that is not master.pub, or one that
+//            refused our key) -> told in words once per reason; --once: exit 2; else libzmq
+//            retries, backing off to 5 s, and the hellos wait for it
 //   signal -> exiting: no new jobs, kill the running ones and report them (worker_exiting);
 //            once none is left: goodbye (if welcomed), exit
 #pragma once
@@ -90,6 +93,8 @@ class worker_reactor {
   void on_signal(int signal);
   /// The socket monitor saw the connection to the master drop.
   void on_disconnected(steady_time now);
+  /// The socket monitor saw the security handshake fail; `reason` says why in plain words.
+  void on_handshake_failed(const std::string& reason);
 
   bool welcomed() const { return welcomed_; }
   bool exiting() const { return exiting_; }
@@ -139,6 +144,7 @@ class worker_reactor {
   steady_time hello_since_{};
   steady_time last_heard_{};
   bool told_waiting_ = false;
+  std::string told_handshake_;  ///< the last handshake failure logged (until welcomed)
   bool between_sweeps_ = false;  ///< the hello timer starts a new registration, after a sweep
   bool welcomed_ = false, exiting_ = false, exited_ = false;
   int exit_status_ = 0;
