@@ -17,6 +17,11 @@ cl_pidfiles=()
 cl_route=""
 cl_failures=0
 
+# cl_keys GRIDCTL: the test's key pairs and authorized_workers in $GRIDCTL_KEYS (gridctl keygen).
+cl_keys() {
+  "$1" keygen --dir "$GRIDCTL_KEYS" >/dev/null || cl_fail "gridctl keygen failed"
+}
+
 # cl_init TEST_NAME SUBNET_THIRD_OCTET: skip unless root and namespaces work, make the temp dir,
 # set the trap and the blackhole route.
 cl_init() {
@@ -33,6 +38,9 @@ cl_init() {
   ip netns del "$cl_prefix-probe"
   cl_tmp=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
   chmod 755 "$cl_tmp"
+  # CurveZMQ keys of this test (the master listens off loopback, so auth = auto is curve): the
+  # hosts share this filesystem as a cluster shares its home directory. Made by cl_keys.
+  export GRIDCTL_KEYS=$cl_tmp/keys
   trap cl_cleanup EXIT
   trap 'exit 130' INT TERM HUP
   if ip route add blackhole "$cl_net.0/24" 2>/dev/null; then

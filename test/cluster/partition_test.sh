@@ -13,6 +13,7 @@ script=${2:?}
 # shellcheck source=test/cluster/cluster_lib.sh
 source "$(dirname "$0")/cluster_lib.sh"
 cl_init partition_test 12
+cl_keys "$gridctl"
 # shellcheck disable=SC2317  # (called by the trap)
 cl_before_cleanup() {
   [[ -n ${endpoint:-} ]] && cl_worker_pidfiles "$endpoint" | xargs -r rm -f

@@ -5,8 +5,8 @@
 # holds the bridge). Persistent workers are started first, then the 144-point example runs to
 # the end with records from all three host names; `gridctl-pdsh-workers stop` then leaves no
 # process on any host but its sshd, and the launching script exits by itself.
-# The master listens on the bridge address without authentication (gridctl has none yet): the
-# test network is private to the test.
+# The master listens on the bridge address, so auth = auto is CurveZMQ: the test's keys
+# (cl_keys) are on the filesystem all hosts share, as a cluster's home directory is.
 # shellcheck disable=SC2317  # (the conditions are called through cl_wait)
 set -u
 gridctl=${1:?usage: pdsh_ssh_test.sh GRIDCTL PDSH_WORKERS_SCRIPT THINK THINK_INI}
@@ -14,6 +14,7 @@ script=${2:?} think=${3:?} think_ini=${4:?}
 # shellcheck source=test/cluster/cluster_lib.sh
 source "$(dirname "$0")/cluster_lib.sh"
 cl_init pdsh_ssh_test 11
+cl_keys "$gridctl"
 # shellcheck disable=SC2317  # (called by the trap)
 cl_before_cleanup() {
   [[ -n ${endpoint:-} ]] && cl_worker_pidfiles "$endpoint" | xargs -r rm -f

@@ -17,6 +17,7 @@ sweep_sbatch=${2:?} workers_sbatch=${3:?}
 # shellcheck source=test/cluster/cluster_lib.sh
 source "$(dirname "$0")/cluster_lib.sh"
 cl_init slurm_test 13
+cl_keys "$gridctl"
 
 nodes=(node1 node2 node3)
 cl_hosts login "${nodes[@]}" || { echo "FAIL: cannot make the namespace hosts"; exit 1; }
