@@ -5,6 +5,9 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <cerrno>
+#include <filesystem>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -76,6 +79,11 @@ class master_loop : master_comm {
     socket_.set(zmq::sockopt::rcvhwm, 100000);
   }
 
+  ~master_loop() {
+    std::error_code ec;
+    if (!private_dir_.empty()) std::filesystem::remove_all(private_dir_, ec);
+  }
+
   /// Binds every --listen endpoint and announces it.
   void listen() {
     for (const auto& ep : opts_.endpoints) {
@@ -90,8 +98,14 @@ class master_loop : master_comm {
     status_file_ = status_path(writer.path());
     core_.emplace(cfg_, opts_.local_slots, std::make_unique<plan_task_source>(plan), static_cast<master_comm&>(*this));
     if (opts_.local_slots > 0) {
+      // The embedded worker's endpoint stays plain (it is our own child), so it must be private:
+      // an ipc:// socket in a directory only this user can enter, not a loopback port that any
+      // user of the machine could connect to.
+      char dir[] = "/tmp/gridctl-master.XXXXXX";
+      if (!::mkdtemp(dir)) throw std::runtime_error(std::string("cannot make a private directory in /tmp: ") + std::strerror(errno));
+      private_dir_ = dir;
       master_security::prepare_private_bind(socket_);
-      std::string local = bind("tcp://127.0.0.1:*", false);  // private: the embedded worker's
+      std::string local = bind("ipc://" + private_dir_ + "/embedded", false);
       embedded_ = std::make_unique<embedded_worker>(local, opts_.local_slots);
       start_embedded_worker();
     }
@@ -357,6 +371,7 @@ class master_loop : master_comm {
   log_throttle throttle_;
   clock::time_point last_summary_;
   std::unique_ptr<embedded_worker> embedded_;
+  std::string private_dir_;  ///< holds the embedded worker's ipc:// endpoint (mode 0700)
   int embedded_restarts_ = 0;
   steady_time armed_deadline_{};
   clock::time_point started_;
