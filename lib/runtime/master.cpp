@@ -101,8 +101,10 @@ class master_loop : master_comm {
       // The embedded worker's endpoint stays plain (it is our own child), so it must be private:
       // an ipc:// socket in a directory only this user can enter, not a loopback port that any
       // user of the machine could connect to.
-      char dir[] = "/tmp/gridctl-master.XXXXXX";
-      if (!::mkdtemp(dir)) throw std::runtime_error(std::string("cannot make a private directory in /tmp: ") + std::strerror(errno));
+      std::error_code tmp_ec;
+      std::string dir = (std::filesystem::temp_directory_path(tmp_ec) / "gridctl-master.XXXXXX").string();  // $TMPDIR, else /tmp
+      if (tmp_ec || !::mkdtemp(dir.data()))
+        throw std::runtime_error("cannot make a private directory for the embedded worker: " + std::string(std::strerror(errno)));
       private_dir_ = dir;
       master_security::prepare_private_bind(socket_);
       std::string local = bind("ipc://" + private_dir_ + "/embedded", false);

@@ -449,6 +449,12 @@ pid_t sandbox::start_as_given(const std::string& name, const std::vector<std::st
     env_strings.push_back(k + "=" + v);
     overridden.insert(k);
   }
+  // Temporary files of the started processes (a master's private directory, say) go into the
+  // sandbox, which is removed with the test, even when the test SIGKILLs them.
+  if (!overridden.count("TMPDIR")) {
+    env_strings.push_back("TMPDIR=" + dir_.string());
+    overridden.insert("TMPDIR");
+  }
   for (char** e = environ; *e; ++e) {
     std::string entry = *e;
     if (!overridden.count(entry.substr(0, entry.find('=')))) env_strings.push_back(entry);
