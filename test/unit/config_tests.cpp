@@ -287,7 +287,7 @@ BOOST_AUTO_TEST_CASE(unknown_keys_list_the_valid_ones_with_a_did_you_mean) {
   BOOST_TEST_REQUIRE(!typo.ok());
   BOOST_TEST(typo.error().message ==
              "unknown key 'timout' in [sweep] (did you mean 'timeout'? keys: command, name, workdir, results, "
-             "timeout, retries, output_limit, kill_grace, require_metrics)");
+             "timeout, retries, output_limit, cores_per_job, kill_grace, require_metrics)");
   auto swapped = load_config(write("c.ini", "[sweep]\ncommand = echo {p}\nretires = 1\n[params]\np = 1\n"));
   BOOST_TEST_REQUIRE(!swapped.ok());
   BOOST_TEST(swapped.error().message.find("did you mean 'retries'?") != std::string::npos, swapped.error().message);

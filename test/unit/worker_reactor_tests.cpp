@@ -260,6 +260,25 @@ BOOST_AUTO_TEST_SUITE_END()
 // =============================================================================================
 BOOST_AUTO_TEST_SUITE(worker_reactor_jobs)
 
+BOOST_AUTO_TEST_CASE(each_live_job_gets_its_own_slot_number_and_a_freed_one_is_reused) {
+  harness h;  // 2 slots
+  h.register_now();
+  auto slot_of = [&](job_serial s) {
+    for (const auto& [serial, spec] : h.runner.spawned)
+      if (serial == s)
+        for (const auto& [k, v] : spec.env)
+          if (k == "GRIDCTL_SLOT") return v;
+    return std::string("none");
+  };
+  job_serial a = h.give(make_job(point_a, 1));
+  job_serial b = h.give(make_job(point_b, 1));
+  BOOST_TEST(slot_of(a) == "0");
+  BOOST_TEST(slot_of(b) == "1");
+  h.r.on_job_ended(a, exited(0));
+  job_serial c = h.give(make_job(point_a, 2));
+  BOOST_TEST(slot_of(c) == "0");  // a's, free again; b still holds 1
+}
+
 BOOST_AUTO_TEST_CASE(a_job_is_spawned_with_its_spec_and_its_end_reported) {
   harness h;
   h.register_now();
@@ -267,8 +286,10 @@ BOOST_AUTO_TEST_CASE(a_job_is_spawned_with_its_spec_and_its_end_reported) {
   const job_spec& spec = h.runner.spawned.back().second;
   BOOST_TEST(spec.command == "./think 3");
   BOOST_TEST(spec.workdir == "/sweep");
-  BOOST_TEST_REQUIRE(spec.env.size() == 1u);
+  BOOST_TEST_REQUIRE(spec.env.size() == 2u);
   BOOST_TEST(spec.env[0].second == format_point_id(point_a));
+  BOOST_TEST(spec.env[1].first == "GRIDCTL_SLOT");
+  BOOST_TEST(spec.env[1].second == "0");
   BOOST_TEST(spec.kill_grace.count() == 250);
   job_exit e = exited(4);
   e.error = "a process left behind by the job held its output open; it was killed";

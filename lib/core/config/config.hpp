@@ -28,6 +28,7 @@ struct sweep_config {
   int retries = 0;                  ///< [sweep] retries: extra attempts after failed/timeout
   std::size_t output_limit = std::size_t{1} << 20;  ///< [sweep] output_limit: bytes kept per stream
   duration kill_grace = std::chrono::seconds(5);    ///< [sweep] kill_grace: SIGTERM -> SIGKILL delay
+  int cores_per_job = 1;            ///< [sweep] cores_per_job: a worker of S slots runs S / N jobs at once
   bool require_metrics = false;     ///< [sweep] require_metrics: exit 0 without every [metrics] metric is failed
   std::vector<metric_rule> metrics; ///< [metrics], in file order; not part of the sweep's identity
   grid points;                      ///< [params]

@@ -87,6 +87,13 @@ apply_result apply_retries(std::string_view text, const fs::path&, sweep_config&
   return std::nullopt;
 }
 
+apply_result apply_cores_per_job(std::string_view text, const fs::path&, sweep_config& cfg) {
+  auto n = whole_number(text, 1, max_slots);
+  if (!n) return number_problem("a number of cores", 1, max_slots, text);
+  cfg.cores_per_job = *n;
+  return std::nullopt;
+}
+
 apply_result apply_output_limit(std::string_view text, const fs::path&, sweep_config& cfg) {
   auto n = parse_size(std::string(text));
   if (!n) return "bad size " + quoted(text) + " (e.g. 1M, 64K, 4096)";
@@ -148,6 +155,7 @@ const setting table[] = {
   {"sweep", "timeout",         true,  "DURATION", "per attempt, e.g. 10m (units ms s m h d; default: none)", apply_timeout},
   {"sweep", "retries",         true,  "N",        "extra attempts after failed/timeout (default 0)", apply_retries},
   {"sweep", "output_limit",    false, "SIZE",     "bytes of stdout and of stderr kept per attempt (default 1M)", apply_output_limit},
+  {"sweep", "cores_per_job",   false, "N",        "CPUs one job uses: a worker of S slots runs S / N jobs at once (default 1)", apply_cores_per_job},
   {"sweep", "kill_grace",      false, "DURATION", "SIGTERM -> SIGKILL delay on timeout or cancel (default 5s)", apply_kill_grace},
   {"sweep", "require_metrics", false, "BOOL",     "an attempt that exits 0 without every [metrics] metric is failed (default false)", apply_require_metrics},
   {"workers", "listen",        true,  "ENDPOINT", "where remote workers connect, e.g. tcp://*:5555 (default: none)", apply_listen},

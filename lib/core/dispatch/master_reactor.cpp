@@ -81,8 +81,13 @@ void master_reactor::on_hello(const std::string& routing_id, const proto::hello&
   }
   worker_id w = peers_.accept(routing_id, h);
   comm_.send(routing_id, welcome);
-  say("worker " + h.name + " joined (" + counted(static_cast<std::uint64_t>(h.slots), "slot") + ")");
-  run(sched_.worker_joined(w, h.slots, now.steady, h.name), now);
+  // cores_per_job = N: a worker of S slots (its CPUs) runs S / N jobs at once, at least one.
+  const int jobs_at_once = std::max(1, h.slots / cfg_.cores_per_job);
+  std::string line = "worker " + h.name + " joined (" + counted(static_cast<std::uint64_t>(h.slots), "slot");
+  if (cfg_.cores_per_job > 1)
+    line += "; " + std::to_string(jobs_at_once) + " at once, " + std::to_string(cfg_.cores_per_job) + " cores per job";
+  say(line + ")");
+  run(sched_.worker_joined(w, jobs_at_once, now.steady, h.name), now);
 }
 
 void master_reactor::handle(worker_id w, proto::output& o, event_time) {

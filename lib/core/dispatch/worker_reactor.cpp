@@ -181,13 +181,25 @@ void worker_reactor::heartbeat_due(steady_time now) {
 void worker_reactor::handle(proto::job& j, steady_time) {
   // Stale jobs (being killed after a master reset) do not hold a slot of the new master's.
   if (exiting_ || live_jobs() >= static_cast<std::size_t>(settings_.slots)) return refuse_job(j);
+  const int slot = free_slot_number();  // before this job is in jobs_
   job_serial serial = next_serial_++;
   running_job& rj = jobs_[serial];
   rj.point = j.point;
   rj.attempt = j.attempt;
   rj.limit = j.output_limit;
+  rj.slot = slot;
+  j.env.emplace_back("GRIDCTL_SLOT", std::to_string(rj.slot));
   runner_.spawn(serial, job_spec{std::move(j.command), std::move(j.workdir), std::move(j.env),
                                  std::chrono::milliseconds(j.kill_grace_ms)});
+}
+
+int worker_reactor::free_slot_number() const {
+  std::vector<bool> taken(jobs_.size() + 1, false);
+  for (const auto& [serial, rj] : jobs_)
+    if (!rj.stale && rj.slot < static_cast<int>(taken.size())) taken[static_cast<std::size_t>(rj.slot)] = true;
+  int n = 0;
+  while (taken[static_cast<std::size_t>(n)]) ++n;
+  return n;
 }
 
 /// The master never sends more jobs than slots; should one come anyway (or while exiting),

@@ -112,7 +112,10 @@ class worker_reactor {
     std::uint64_t dropped[3] = {0, 0, 0};
     std::string stdout_tail;
     bool stale = false;  ///< from a master we no longer serve: killed, and its end not reported
+    int slot = 0;        ///< GRIDCTL_SLOT: unique among the live jobs, 0 .. slots-1
   };
+  /// The lowest slot number no live job holds (a GPU per job: CUDA_VISIBLE_DEVICES=$GRIDCTL_SLOT).
+  int free_slot_number() const;
 
   void handle(protocol::welcome& w, steady_time now);
   void handle(protocol::refuse& r, steady_time now);
