@@ -29,8 +29,10 @@ cl_log "hosts and sshd up"
 login() { ip netns exec "${cl_ns[login]}" "$@"; }
 
 # ssh itself works, and each host answers with its own name.
-names=$(login env PDSH_RCMD_TYPE=ssh pdsh -w 'node[1-3]' hostname 2>&1 | sort)
-[[ $names == $'node1: node1\nnode2: node2\nnode3: node3' ]] || { echo "FAIL: pdsh over ssh: $names"; exit 1; }
+# (stdout only: a login shell's profile may print on stderr, e.g. pyenv racing on its shims.)
+names=$(login env PDSH_RCMD_TYPE=ssh pdsh -w 'node[1-3]' hostname 2>"$cl_tmp/hostname.err" | sort)
+[[ $names == $'node1: node1\nnode2: node2\nnode3: node3' ]] ||
+  { echo "FAIL: pdsh over ssh: $names $(cat "$cl_tmp/hostname.err")"; exit 1; }
 
 mkdir -p "$cl_tmp/sweep"
 cp "$think_ini" "$cl_tmp/sweep/think.ini"
