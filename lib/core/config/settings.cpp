@@ -35,6 +35,24 @@ std::optional<duration> read_duration(std::string_view text, std::string& proble
   return d;
 }
 
+/// A whole number from lo to hi into `out`, or what is wrong ("must be a number of slots from ...").
+apply_result set_number(std::string_view text, int lo, int hi, const char* what, int& out) {
+  auto n = whole_number(text, lo, hi);
+  if (!n) return number_problem(what, lo, hi, text);
+  out = *n;
+  return std::nullopt;
+}
+
+/// A duration of at least `least` into `out`, or what is wrong (`too_short` when under it).
+apply_result set_duration(std::string_view text, duration least, const char* too_short, duration& out) {
+  std::string problem;
+  auto d = read_duration(text, problem);
+  if (!d) return problem;
+  if (*d < least) return std::string(too_short);
+  out = *d;
+  return std::nullopt;
+}
+
 apply_result not_empty(std::string_view text) {
   if (text.empty()) return std::string("is empty");
   return std::nullopt;
@@ -64,34 +82,22 @@ apply_result apply_results(std::string_view text, const fs::path& base, sweep_co
 }
 
 apply_result apply_timeout(std::string_view text, const fs::path&, sweep_config& cfg) {
-  std::string problem;
-  auto d = read_duration(text, problem);
-  if (!d) return problem;
-  if (d->count() == 0) return std::string("must be more than 0");
-  cfg.timeout = *d;
+  duration d{};
+  if (auto problem = set_duration(text, duration(1), "must be more than 0", d)) return problem;
+  cfg.timeout = d;
   return std::nullopt;
 }
 
 apply_result apply_kill_grace(std::string_view text, const fs::path&, sweep_config& cfg) {
-  std::string problem;
-  auto d = read_duration(text, problem);
-  if (!d) return problem;
-  cfg.kill_grace = *d;
-  return std::nullopt;
+  return set_duration(text, duration(0), "", cfg.kill_grace);
 }
 
 apply_result apply_retries(std::string_view text, const fs::path&, sweep_config& cfg) {
-  auto n = whole_number(text, 0, max_retries);
-  if (!n) return number_problem("a whole number", 0, max_retries, text);
-  cfg.retries = *n;
-  return std::nullopt;
+  return set_number(text, 0, max_retries, "a whole number", cfg.retries);
 }
 
 apply_result apply_cores_per_job(std::string_view text, const fs::path&, sweep_config& cfg) {
-  auto n = whole_number(text, 1, max_slots);
-  if (!n) return number_problem("a number of cores", 1, max_slots, text);
-  cfg.cores_per_job = *n;
-  return std::nullopt;
+  return set_number(text, 1, max_slots, "a number of cores", cfg.cores_per_job);
 }
 
 apply_result apply_output_limit(std::string_view text, const fs::path&, sweep_config& cfg) {
@@ -125,19 +131,11 @@ apply_result apply_local(std::string_view text, const fs::path&, sweep_config& c
 }
 
 apply_result apply_heartbeat(std::string_view text, const fs::path&, sweep_config& cfg) {
-  std::string problem;
-  auto d = read_duration(text, problem);
-  if (!d) return problem;
-  if (d->count() < 10) return std::string("must be at least 10ms");
-  cfg.heartbeat = *d;
-  return std::nullopt;
+  return set_duration(text, duration(10), "must be at least 10ms", cfg.heartbeat);
 }
 
 apply_result apply_max_slots(std::string_view text, const fs::path&, sweep_config& cfg) {
-  auto n = whole_number(text, 1, max_slots);
-  if (!n) return number_problem("a number of slots", 1, max_slots, text);
-  cfg.max_worker_slots = *n;
-  return std::nullopt;
+  return set_number(text, 1, max_slots, "a number of slots", cfg.max_worker_slots);
 }
 
 apply_result apply_auth(std::string_view text, const fs::path&, sweep_config& cfg) {
