@@ -121,8 +121,11 @@ void clean_up_after(const fs::path& file, const std::string& pid_text, const std
 fs::path worker_runtime_dir() {
   const char* xdg = std::getenv("XDG_RUNTIME_DIR");
   std::error_code ec;
+  // Else $TMPDIR (the e2e tests give each test its own), else /tmp.
+  fs::path tmp = fs::temp_directory_path(ec);
+  if (ec) tmp = "/tmp";
   fs::path dir = xdg && *xdg == '/' && fs::is_directory(xdg, ec) ? fs::path(xdg) / "gridctl"
-                                                                  : fs::path("/tmp/gridctl-" + std::to_string(::getuid()));
+                                                                  : tmp / ("gridctl-" + std::to_string(::getuid()));
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
     throw std::runtime_error("cannot create " + dir.string() + ": " + std::strerror(errno));
   struct stat st {};
