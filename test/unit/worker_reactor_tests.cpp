@@ -478,6 +478,25 @@ BOOST_AUTO_TEST_CASE(a_master_silent_for_3_heartbeats_makes_the_worker_register_
   BOOST_TEST(h.r.live_jobs() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(a_job_for_the_dropped_registration_is_not_taken) {
+  // The master was slow, not gone: a job it sent to our old registration arrives after our new
+  // hello. Taken, it would hold a slot, and the new registration's jobs would be refused.
+  harness h;  // 2 slots
+  h.register_now();
+  h.give(make_job(point_a, 1));
+  for (int i = 0; i <= silent_heartbeats_to_lose; ++i) h.fire(worker_timer::heartbeat);
+  BOOST_TEST_REQUIRE(!h.r.welcomed());
+  std::size_t spawned = h.runner.spawned.size();
+  h.comm.sent.clear();
+  h.receive(make_job(point_b, 1));  // sent before the master saw our new hello
+  BOOST_TEST(h.runner.spawned.size() == spawned);
+  BOOST_TEST(h.sent<proto::done>().empty());  // no refusal either: the master ends it as lost
+  h.welcome();
+  h.give(make_job(point_a, 2));  // the new registration gets both slots
+  h.give(make_job(point_b, 2));
+  BOOST_TEST(h.sent<proto::done>().empty());
+}
+
 BOOST_AUTO_TEST_CASE(a_dropped_connection_reconnects_and_registers_again) {
   harness h;
   h.start();

@@ -179,6 +179,11 @@ void worker_reactor::heartbeat_due(steady_time now) {
 // ---- jobs --------------------------------------------------------------------------------
 
 void worker_reactor::handle(proto::job& j, steady_time) {
+  // A job that comes between our new hello and its welcome was sent to the registration we
+  // dropped (a master that was slow, not gone): the master ends it as lost when the hello
+  // reaches it. Taken, it would hold a slot of the new registration, whose jobs would then be
+  // refused one by one (and fail their points).
+  if (!welcomed_ && !exiting_) return;
   // Stale jobs (being killed after a master reset) do not hold a slot of the new master's.
   if (exiting_ || live_jobs() >= static_cast<std::size_t>(settings_.slots)) return refuse_job(j);
   const int slot = free_slot_number();  // before this job is in jobs_
