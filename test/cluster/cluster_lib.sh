@@ -22,6 +22,23 @@ cl_keys() {
   "$1" keygen --dir "$GRIDCTL_KEYS" >/dev/null || cl_fail "gridctl keygen failed"
 }
 
+# cl_pdsh_hosts: the login host and node1-3 (in `hosts`), each node with its own sshd, for
+# gridctl-pdsh-workers over ssh; the workers' pidfiles of $endpoint are removed at cleanup.
+cl_pdsh_hosts() {
+  # shellcheck disable=SC2317  # (called by the trap)
+  cl_before_cleanup() {
+    [[ -n ${endpoint:-} ]] && cl_worker_pidfiles "$endpoint" | xargs -r rm -f
+    rmdir "/tmp/gridctl-pdsh-workers-$(id -u)" 2>/dev/null
+  }
+  hosts=(node1 node2 node3)
+  cl_hosts login "${hosts[@]}" || { echo "FAIL: cannot make the namespace hosts"; exit 1; }
+  cl_ssh_keys
+  local h
+  for h in "${hosts[@]}"; do
+    cl_sshd "$h" || { echo "FAIL: sshd on $h did not start: $(cat "$cl_tmp/ssh/sshd-$h.log")"; exit 1; }
+  done
+}
+
 # cl_init TEST_NAME SUBNET_THIRD_OCTET: skip unless root and namespaces work, make the temp dir,
 # set the trap and the blackhole route.
 cl_init() {

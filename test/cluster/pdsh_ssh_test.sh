@@ -15,16 +15,7 @@ script=${2:?} think=${3:?} think_ini=${4:?}
 source "$(dirname "$0")/cluster_lib.sh"
 cl_init pdsh_ssh_test 11
 cl_keys "$gridctl"
-# shellcheck disable=SC2317  # (called by the trap)
-cl_before_cleanup() {
-  [[ -n ${endpoint:-} ]] && cl_worker_pidfiles "$endpoint" | xargs -r rm -f
-  rmdir "/tmp/gridctl-pdsh-workers-$(id -u)" 2>/dev/null
-}
-
-hosts=(node1 node2 node3)
-cl_hosts login "${hosts[@]}" || { echo "FAIL: cannot make the namespace hosts"; exit 1; }
-cl_ssh_keys
-for h in "${hosts[@]}"; do cl_sshd "$h" || { echo "FAIL: sshd on $h did not start: $(cat "$cl_tmp/ssh/sshd-$h.log")"; exit 1; }; done
+cl_pdsh_hosts
 cl_log "hosts and sshd up"
 login() { ip netns exec "${cl_ns[login]}" "$@"; }
 
