@@ -99,11 +99,26 @@ struct harness {
     now += d;
     wall += d;
   }
-  void receive(const std::string& rid, proto::to_master m) { r.on_message(rid, std::move(m), at()); }
+  /// Workers start what they get at once and say so (off: jobs stay queued).
+  bool auto_start = true;
+  std::size_t start_checked = 0;  ///< comm.sent entries looked at for jobs to start
+  void receive(const std::string& rid, proto::to_master m) {
+    r.on_message(rid, std::move(m), at());
+    start_sent_jobs();
+  }
+  void start_sent_jobs() {
+    while (auto_start && start_checked < comm.sent.size()) {
+      auto [to, m] = comm.sent[start_checked++];
+      if (auto* j = std::get_if<proto::job>(&m)) r.on_message(to, proto::started{j->point, j->attempt}, at());
+    }
+  }
   void hello(const std::string& rid, int slots, std::uint64_t registration = 1, int version = proto::version) {
     receive(rid, proto::hello{version, rid, slots, registration});
   }
-  void tick() { r.on_tick(at()); }
+  void tick() {
+    r.on_tick(at());
+    start_sent_jobs();
+  }
 
   /// The messages of type T sent to `rid` so far.
   template <class T>

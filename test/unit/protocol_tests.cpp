@@ -37,12 +37,12 @@ template <class T, class... A>
 struct is_in<T, std::variant<A...>> : std::bool_constant<(std::is_same_v<T, A> || ...)> {};
 
 bool for_worker(const std::string& type) {
-  for (const char* t : {"welcome", "refuse", "job", "cancel", "heartbeat", "shutdown"})
+  for (const char* t : {"welcome", "refuse", "job", "take_back", "cancel", "heartbeat", "shutdown"})
     if (type == t) return true;
   return false;
 }
 bool for_master(const std::string& type) {
-  for (const char* t : {"hello", "output", "done", "heartbeat", "shutdown"})
+  for (const char* t : {"hello", "started", "output", "done", "returned", "heartbeat", "shutdown"})
     if (type == t) return true;
   return false;
 }
@@ -148,14 +148,18 @@ const std::string id_text = "0123456789abcdef";
 /// One well-formed frame list per message type.
 std::vector<proto::frames> valid_frames() {
   return {
-      {"hello", "1", "node07", "4", "0"},
-      {"welcome", "1", "1000"},
+      {"hello", "2", "node07", "4", "0"},
+      {"welcome", "2", "1000"},
       {"refuse", "go away"},
       {"job", id_text, "1", "./think 1 2", "/home/u/sweep", "GRIDCTL_POINT=0123456789abcdef\0A=x=y\0"s, "1048576",
        "5000"},
       {"output", id_text, "1", "1", "some bytes"},
-      {"done", id_text, "1", "0", "", "1700000000000", "2004000", "0", "0", "", "0", ""},
+      {"done", id_text, "1", "0", "", "1700000000000", "2004000", "0", "0", "", "0", "", "", ""},
+      {"done", id_text, "1", "0", "", "1700000000000", "2004000", "0", "0", "", "0", "", id_text, "2"},
       {"cancel", id_text, "2"},
+      {"take_back", id_text, "2"},
+      {"started", id_text, "2"},
+      {"returned", id_text, "2"},
       {"heartbeat"},
       {"shutdown", "end"},
   };
@@ -364,11 +368,13 @@ BOOST_AUTO_TEST_CASE(point_ids_travel_as_16_hex_digits) {
 BOOST_AUTO_TEST_CASE(frame_0_names_the_type) {
   const std::vector<std::pair<proto::to_worker, std::string>> to_worker = {
       {proto::welcome{}, "welcome"}, {proto::refuse{}, "refuse"},       {proto::job{}, "job"},
-      {proto::cancel{}, "cancel"},   {proto::heartbeat{}, "heartbeat"}, {proto::shutdown{}, "shutdown"}};
+      {proto::cancel{}, "cancel"},   {proto::heartbeat{}, "heartbeat"}, {proto::shutdown{}, "shutdown"},
+      {proto::take_back{}, "take_back"}};
   for (const auto& [m, name] : to_worker) BOOST_TEST(proto::encode(m).at(0) == name);
   const std::vector<std::pair<proto::to_master, std::string>> to_master = {
       {proto::hello{}, "hello"},         {proto::output{}, "output"},     {proto::done{}, "done"},
-      {proto::heartbeat{}, "heartbeat"}, {proto::shutdown{}, "shutdown"}};
+      {proto::heartbeat{}, "heartbeat"}, {proto::shutdown{}, "shutdown"}, {proto::started{}, "started"},
+      {proto::returned{}, "returned"}};
   for (const auto& [m, name] : to_master) BOOST_TEST(proto::encode(m).at(0) == name);
 }
 
@@ -547,13 +553,13 @@ BOOST_AUTO_TEST_CASE(env_entries_without_a_name_and_value) {
 BOOST_AUTO_TEST_CASE(a_hello_of_another_version_decodes_with_that_version) {
   // So the master can answer with a clear refusal, whatever the rest of that hello looks like.
   const std::vector<proto::frames> hellos = {
-      {"hello", "2", "node07", "4"},
-      {"hello", "2"},
+      {"hello", "1", "node07", "4"},
+      {"hello", "1"},
       {"hello", "0", "x"},
       {"hello", "999", "name", "slots?", "and", "more", "frames"},
       {"hello", "2147483647", "n", "0"},
   };
-  const int versions[] = {2, 2, 0, 999, 2147483647};
+  const int versions[] = {1, 1, 0, 999, 2147483647};
   for (std::size_t i = 0; i < hellos.size(); ++i) {
     BOOST_TEST_CONTEXT(show(hellos[i])) {
       auto d = decode_safely(hellos[i]);
@@ -565,10 +571,10 @@ BOOST_AUTO_TEST_CASE(a_hello_of_another_version_decodes_with_that_version) {
     }
   }
   // The same shapes with our own version are malformed.
-  expect_error({"hello", "1"}, "hello 1 without name");
-  expect_error({"hello", "1", "node07", "4", "0", "x"}, "hello 1 with an extra frame");
-  expect_error({"hello", "1", "node07", "4"}, "hello 1 without registration");
-  expect_error({"hello", "1", "node07", "0"}, "hello 1 with no slots");
+  expect_error({"hello", "2"}, "hello 2 without name");
+  expect_error({"hello", "2", "node07", "4", "0", "x"}, "hello 2 with an extra frame");
+  expect_error({"hello", "2", "node07", "4"}, "hello 2 without registration");
+  expect_error({"hello", "2", "node07", "0"}, "hello 2 with no slots");
   // And a version that is not a number is an error, not a hello.
   expect_error({"hello", "v2", "node07", "4"}, "hello v2");
   expect_error({"hello"}, "hello without version");
@@ -576,7 +582,7 @@ BOOST_AUTO_TEST_CASE(a_hello_of_another_version_decodes_with_that_version) {
 
 BOOST_AUTO_TEST_CASE(the_error_names_the_problem) {
   const auto base = valid_frames();
-  auto d = decode_safely(with(base[6], 2, "zero"));
+  auto d = decode_safely(with(base[7], 2, "zero"));
   BOOST_TEST(d.error.find("cancel") != std::string::npos, "error: " << d.error);
   BOOST_TEST(d.error.find("attempt") != std::string::npos, "error: " << d.error);
   d = decode_safely(with(base[4], 1, "nope"));
@@ -601,7 +607,8 @@ bool stable(const V& m) {
 
 BOOST_AUTO_TEST_CASE(random_frame_lists_decode_without_throwing) {
   const std::vector<std::string> types = {"hello", "welcome", "refuse", "job", "output",
-                                          "done",  "cancel",  "heartbeat", "shutdown"};
+                                          "done",  "cancel",  "heartbeat", "shutdown", "started", "returned",
+                                          "take_back"};
   const auto base = valid_frames();
   const std::vector<std::string> atoms = {"",  "0", "1", "2", "3", "-1", "1048576", "2147483647", "2147483648",
                                           "9223372036854775807", "9223372036854775808", "18446744073709551615",

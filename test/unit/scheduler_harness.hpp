@@ -58,9 +58,9 @@ inline scheduler_config make_config() {
   return c;
 }
 
-inline exit_report exited(int code) { return exit_report{code, std::nullopt, false, {}}; }
-inline exit_report killed(int sig) { return exit_report{std::nullopt, sig, false, {}}; }
-inline exit_report worker_exiting() { return exit_report{std::nullopt, 15, true, {}}; }
+inline exit_report exited(int code) { return exit_report{code, std::nullopt, false, {}, {}}; }
+inline exit_report killed(int sig) { return exit_report{std::nullopt, sig, false, {}, {}}; }
+inline exit_report worker_exiting() { return exit_report{std::nullopt, 15, true, {}, {}}; }
 
 /// A scheduler, a fake clock, and short names for feeding it.
 struct harness {
@@ -70,16 +70,30 @@ struct harness {
   explicit harness(std::vector<task> tasks, scheduler_config cfg = make_config())
       : s(cfg, std::make_unique<vector_source>(std::move(tasks))) {}
 
+  /// Workers start what they get at once and say so (off: jobs stay queued until start()).
+  bool auto_start = true;
+
   void advance(std::chrono::milliseconds d) { now += d; }
-  std::vector<scheduler_action> join(worker_id w, int slots) { return s.worker_joined(w, slots, now); }
+  std::vector<scheduler_action> join(worker_id w, int slots) { return started(s.worker_joined(w, slots, now)); }
   std::vector<scheduler_action> join(worker_id w, int slots, std::string name) {
-    return s.worker_joined(w, slots, now, std::move(name));
+    return started(s.worker_joined(w, slots, now, std::move(name)));
   }
   std::vector<scheduler_action> end(worker_id w, const task& t, exit_report r) {
-    return s.attempt_ended(w, t.id, t.attempt, r, now);
+    return started(s.attempt_ended(w, t.id, t.attempt, r, now));
   }
   std::vector<scheduler_action> end(const action::dispatch& d, exit_report r) { return end(d.worker, d.t, r); }
-  std::vector<scheduler_action> tick() { return s.tick(now); }
+  std::vector<scheduler_action> tick() { return started(s.tick(now)); }
+  std::vector<scheduler_action> start(const action::dispatch& d) { return s.attempt_started(d.worker, d.t.id, d.t.attempt, now); }
+  /// With auto_start, the start reports of the dispatches in `acts` (their actions appended).
+  std::vector<scheduler_action> started(std::vector<scheduler_action> acts) {
+    if (!auto_start) return acts;
+    for (std::size_t i = 0; i < acts.size(); ++i)
+      if (auto* d = std::get_if<action::dispatch>(&acts[i])) {
+        auto more = start(*d);
+        acts.insert(acts.end(), more.begin(), more.end());
+      }
+    return acts;
+  }
 };
 
 // ---- looking at actions -------------------------------------------------------------------
@@ -115,6 +129,10 @@ inline std::string describe(const std::vector<scheduler_action>& acts) {
          << ")";
     else if (auto* c = std::get_if<action::cancel>(&a))
       os << " cancel(w" << c->worker << " " << format_point_id(c->id) << " a" << c->attempt << ")";
+    else if (auto* b = std::get_if<action::take_back>(&a))
+      os << " take_back(w" << b->worker << " " << format_point_id(b->id) << " a" << b->attempt << ")";
+    else if (auto* r = std::get_if<action::returned>(&a))
+      os << " returned(w" << r->worker << " #" << r->t.index << " a" << r->t.attempt << ")";
     else if (auto* e = std::get_if<action::ended>(&a))
       os << " ended(w" << e->worker << " #" << e->t.index << " a" << e->t.attempt << " " << status(e->status)
          << (e->error.empty() ? "" : " '" + e->error + "'") << ")";

@@ -46,7 +46,7 @@ BOOST_AUTO_TEST_CASE(an_attempt_that_exits_0_while_its_worker_shuts_down_is_ok_a
   harness h(make_tasks(3));
   auto d = dispatches(h.join(1, 2));
   BOOST_TEST_REQUIRE(d.size() == 2u);
-  auto acts = h.end(d[0], exit_report{0, std::nullopt, true, {}});
+  auto acts = h.end(d[0], exit_report{0, std::nullopt, true, {}, {}});
   auto e = endeds(acts);
   BOOST_TEST_REQUIRE(e.size() == 1u);
   BOOST_TEST(status(e[0].status) == "ok");

@@ -310,10 +310,12 @@ BOOST_AUTO_TEST_CASE(a_job_is_spawned_with_its_spec_and_its_end_reported) {
   BOOST_TEST(h.sent<proto::done>().size() == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(a_job_beyond_the_free_slots_is_answered_at_once) {
+BOOST_AUTO_TEST_CASE(a_job_beyond_the_free_slots_and_the_queue_is_answered_at_once) {
   harness h(settings(1));
   h.register_now();
   h.give(make_job(point_a));
+  for (int i = 0; i < lookahead_cap(1); ++i) h.receive(make_job(point_c, 10 + i));  // queued
+  h.comm.sent.clear();
   h.receive(make_job(point_b, 2));
   BOOST_TEST(h.runner.spawned.size() == 1u);
   auto out = h.sent<proto::output>();
@@ -432,8 +434,8 @@ BOOST_AUTO_TEST_CASE(after_unknown_the_stale_jobs_are_killed_unreported_and_hold
   h.give(make_job(point_c));
   BOOST_TEST(new_a != old_a);
   h.comm.sent.clear();
-  h.receive(make_job(point_b, 2));  // ...and no more
-  BOOST_TEST(h.sent<proto::done>().size() == 1u);
+  h.receive(make_job(point_b, 2));  // ...and no more: it waits in the queue
+  BOOST_TEST(h.sent<proto::done>().empty());
   BOOST_TEST(h.runner.spawned.size() == 4u);
   // A cancel of the new attempt reaches the new job, not the stale one of the same name.
   h.receive(proto::cancel{point_a, 1});
@@ -556,12 +558,13 @@ BOOST_AUTO_TEST_CASE(a_signal_kills_the_jobs_reports_them_says_goodbye_and_exits
   BOOST_TEST(h.r.exiting());
   BOOST_TEST(h.runner.killed == (std::vector<job_serial>{a, b}));
   BOOST_TEST(!h.comm.exit_status.has_value());
-  // No new jobs while exiting: answered at once, not the point's fault.
+  // No new jobs while exiting: given back at once, unstarted (the master sends it elsewhere).
   h.receive(make_job(point_c));
   BOOST_TEST(h.runner.spawned.size() == 2u);
-  auto refused = h.sent<proto::done>();
+  auto refused = h.sent<proto::returned>();
   BOOST_TEST_REQUIRE(refused.size() == 1u);
-  BOOST_TEST(refused[0].worker_exiting);
+  BOOST_TEST(refused[0].point == point_c);
+  BOOST_TEST(h.sent<proto::done>().empty());
   // Heartbeats go on while the jobs end, even from a silent master: its results must arrive.
   for (int i = 0; i < 2 * silent_heartbeats_to_lose; ++i) h.fire(worker_timer::heartbeat);
   BOOST_TEST(h.sent<proto::heartbeat>().size() == static_cast<std::size_t>(2 * silent_heartbeats_to_lose));

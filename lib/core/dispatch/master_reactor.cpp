@@ -95,10 +95,20 @@ void master_reactor::handle(worker_id w, proto::output& o, event_time) {
   outputs_.append(o);
 }
 
+void master_reactor::handle(worker_id w, proto::started& m, event_time now) {
+  run(sched_.attempt_started(w, m.point, m.attempt, now.steady), now);
+}
+
+void master_reactor::handle(worker_id w, proto::returned& m, event_time now) {
+  run(sched_.attempt_returned(w, m.point, m.attempt, now.steady), now);
+}
+
 void master_reactor::handle(worker_id w, proto::done& d, event_time now) {
+  // The queued job that took this attempt's slot began first (no take-back must go for it).
+  if (d.next_started) run(sched_.attempt_started(w, d.next_started->first, d.next_started->second, now.steady), now);
   if (!sched_.is_running(w, d.point, d.attempt)) return;
   const attempt_output& buf = outputs_.ended(d);
-  exit_report report{d.exit_code, d.signal, d.worker_exiting, {}};
+  exit_report report{d.exit_code, d.signal, d.worker_exiting, {}, std::chrono::microseconds(d.duration_us)};
   if (cfg_.require_metrics && d.exit_code == 0 && !d.signal) {
     auto missing = missing_metrics(cfg_.metrics, metrics_so_far(cfg_.metrics, buf));
     if (!missing.empty()) report.failure = missing_metrics_error(missing);
@@ -154,7 +164,7 @@ bool master_reactor::embedded_unanswering() const {
 std::vector<running_job> master_reactor::running_jobs(steady_time now) const {
   std::vector<running_job> jobs;
   for (const auto& [key, buf] : outputs_.all()) {
-    if (buf.done) continue;
+    if (buf.done || !sched_.has_started(key.first, key.second)) continue;  // ended, or still queued
     const peer* p = peers_.get(buf.worker);
     jobs.push_back(running_job{key.first, key.second, point_params(cfg_.points, buf.index),
                                p ? p->name : std::string(),
@@ -174,6 +184,8 @@ void master_reactor::run(std::vector<scheduler_action> actions, event_time now) 
     for (auto& a : actions) {
       if (auto* d = std::get_if<action::dispatch>(&a)) dispatch(*d, now, more);
       else if (auto* c = std::get_if<action::cancel>(&a)) send_to_worker(c->worker, proto::cancel{c->id, c->attempt});
+      else if (auto* b = std::get_if<action::take_back>(&a)) send_to_worker(b->worker, proto::take_back{b->id, b->attempt});
+      else if (auto* r = std::get_if<action::returned>(&a)) outputs_.take(r->t.id, r->t.attempt);
     }
     for (auto& a : actions)
       if (auto* e = std::get_if<action::ended>(&a)) record(*e, now);

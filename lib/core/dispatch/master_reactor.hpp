@@ -8,9 +8,12 @@
 //                               old registration (its attempts lost) | accept: welcome, the
 //                               scheduler gets the worker's slots ("shutdown end" if stopping)
 //     anything else, unknown -> "shutdown unknown" (a goodbye gets no answer)
-//     output, done -----------> attempt_outputs (capped) | the scheduler (require_metrics)
+//     started, returned ------> the scheduler (a queued job began / came back unstarted)
+//     output, done -----------> attempt_outputs (capped) | the scheduler (require_metrics);
+//                               a done's next_started is a start, told to the scheduler first
 //     shutdown (goodbye) -----> the worker leaves; its attempts run elsewhere
-//   scheduler actions: dispatch -> job sent (a failed send: the worker left), cancel -> sent,
+//   scheduler actions: dispatch -> job sent (a failed send: the worker left), cancel and
+//                      take_back -> sent, returned -> its output buffer dropped,
 //                      ended -> record assembled (make_record) and appended, failures logged
 //   tick: deadlines and silent workers; the ones the scheduler lost are forgotten
 //   signal: first -> stop (cancel everything running); second -> stop_now
@@ -105,6 +108,8 @@ class master_reactor {
   void on_hello(const std::string& routing_id, const protocol::hello& h, event_time now);
   void handle(worker_id w, protocol::output& o, event_time now);
   void handle(worker_id w, protocol::done& d, event_time now);
+  void handle(worker_id w, protocol::started& m, event_time now);
+  void handle(worker_id w, protocol::returned& m, event_time now);
   void handle(worker_id w, protocol::shutdown& s, event_time now);
   void handle(worker_id, protocol::heartbeat&, event_time) {}
   void handle(worker_id, protocol::hello&, event_time) {}  // on_hello() answered it before the lookup

@@ -50,6 +50,10 @@ class reader {
     if (!id && error_.empty()) fail("bad point id");
     return id.value_or(0);
   }
+  /// Reads the last frame again.
+  void back() {
+    if (i_ > 1) --i_;
+  }
   /// What follows cannot be read (a hello of another version): leave it unchecked.
   void skip_rest() { i_ = f_.size(); }
   void end() {
@@ -126,12 +130,25 @@ void read(reader& r, done& d) {
   d.stdout_tail = r.str("stdout tail");
   d.worker_exiting = r.integer("worker exiting", 0, 1) == 1;
   d.error = r.str("error");
+  if (!r.str("next point").empty()) {  // an empty frame: no queued job began
+    r.back();
+    point_id next = r.point();
+    d.next_started = std::pair{next, static_cast<int>(r.integer("next attempt", 1, max_int))};
+  } else {
+    r.str("next attempt");
+  }
 }
 
-void read(reader& r, cancel& c) {
-  c.point = r.point();
-  c.attempt = static_cast<int>(r.integer("attempt", 1, max_int));
+template <class PointAttempt>
+void read_point_attempt(reader& r, PointAttempt& m) {
+  m.point = r.point();
+  m.attempt = static_cast<int>(r.integer("attempt", 1, max_int));
 }
+void read(reader& r, started& m) { read_point_attempt(r, m); }
+void read(reader& r, returned& m) { read_point_attempt(r, m); }
+void read(reader& r, take_back& m) { read_point_attempt(r, m); }
+
+void read(reader& r, cancel& c) { read_point_attempt(r, c); }
 
 void read(reader&, heartbeat&) {}
 
@@ -157,8 +174,13 @@ struct encoder {
             d.exit_code ? num(*d.exit_code) : "", d.signal ? num(*d.signal) : "",
             num(d.started_ms), num(d.duration_us), std::to_string(d.stdout_dropped),
             std::to_string(d.stderr_dropped), d.stdout_tail,
-            d.worker_exiting ? "1" : "0", d.error};
+            d.worker_exiting ? "1" : "0", d.error,
+            d.next_started ? format_point_id(d.next_started->first) : "",
+            d.next_started ? num(d.next_started->second) : ""};
   }
+  frames operator()(const started& m) const { return {"started", format_point_id(m.point), num(m.attempt)}; }
+  frames operator()(const returned& m) const { return {"returned", format_point_id(m.point), num(m.attempt)}; }
+  frames operator()(const take_back& m) const { return {"take_back", format_point_id(m.point), num(m.attempt)}; }
   frames operator()(const cancel& c) const { return {"cancel", format_point_id(c.point), num(c.attempt)}; }
   frames operator()(const heartbeat&) const { return {"heartbeat"}; }
   frames operator()(const shutdown& s) const { return {"shutdown", s.reason}; }
@@ -179,7 +201,8 @@ std::optional<Message> read_alternative(reader& r, const std::string& type, std:
 
 bool is_type_of_either_side(const std::string& type) {
   for (std::string_view t : {hello::type, welcome::type, refuse::type, job::type, output::type, done::type,
-                             cancel::type, heartbeat::type, shutdown::type})
+                             cancel::type, heartbeat::type, shutdown::type, started::type, returned::type,
+                             take_back::type})
     if (type == t) return true;
   return false;
 }

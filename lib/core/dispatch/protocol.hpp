@@ -9,8 +9,17 @@
 //     hello(version, name, slots, registration) ->    register; or refuse(reason) if version differs
 //     <--------------------------------- welcome(version, heartbeat_ms)
 //     <--------------------------------- job(point, attempt, command, workdir, env, limits)
+//                                         up to slots + lookahead jobs; the ones beyond the
+//                                         free slots wait in the worker's queue
+//     started(point, attempt) ---------->    a job began on arrival (a slot was free)
 //     output(point, attempt, stream, bytes) -->      streamed as the job prints
-//     done(point, attempt, exit, signal, ..., error) -> the attempt ended; its slot is free again
+//     done(point, attempt, exit, signal, ..., error, next) -> the attempt ended; `next`: the
+//                                         queued job that began in its slot (its `started`)
+//     <--------------------------------- take_back(point, attempt)   a slot elsewhere is idle
+//     returned(point, attempt) --------->    the job was still queued: it never ran (the
+//                                         answer to take_back, to a cancel of a queued job, and
+//                                         what an exiting worker does with its queue). A job
+//                                         that had started ignores take_back.
 //     <--------------------------------- cancel(point, attempt)   timeout or sweep interrupted
 //     heartbeat <------------------------------> heartbeat   (any message counts as one)
 //     <--------------------------------- shutdown   the sweep is over
@@ -32,7 +41,7 @@
 namespace gridctl::protocol {
 
 /// Bumped on any incompatible change; a peer of another version is refused.
-inline constexpr int version = 1;
+inline constexpr int version = 2;  // 2: the worker's queue (started, returned, take_back)
 
 using frames = std::vector<std::string>;
 
@@ -87,6 +96,27 @@ struct done {
   /// The worker's own note on how the attempt ended (the record's `error`), e.g. that a process
   /// the job left behind held its output open and was killed; empty: none.
   std::string error;
+  /// The queued job that began in the slot this attempt freed, if any (so that a start needs
+  /// no message of its own when jobs follow each other from the queue).
+  std::optional<std::pair<point_id, int>> next_started;
+};
+/// A job began at once when it arrived (a slot was free).
+struct started {
+  static constexpr std::string_view type = "started";
+  point_id point = 0;
+  int attempt = 1;
+};
+/// A queued job went back unstarted: it never ran, and its slot in the queue is free.
+struct returned {
+  static constexpr std::string_view type = "returned";
+  point_id point = 0;
+  int attempt = 1;
+};
+/// Give back this job if it is still queued (a slot elsewhere is idle); ignored once it started.
+struct take_back {
+  static constexpr std::string_view type = "take_back";
+  point_id point = 0;
+  int attempt = 1;
 };
 struct cancel {
   static constexpr std::string_view type = "cancel";
@@ -102,9 +132,9 @@ struct shutdown {
 };
 
 /// What a master sends; what a worker receives.
-using to_worker = std::variant<welcome, refuse, job, cancel, heartbeat, shutdown>;
+using to_worker = std::variant<welcome, refuse, job, take_back, cancel, heartbeat, shutdown>;
 /// What a worker sends; what a master receives.
-using to_master = std::variant<hello, output, done, heartbeat, shutdown>;
+using to_master = std::variant<hello, started, output, done, returned, heartbeat, shutdown>;
 
 /// The frames of a message.
 frames encode(const to_worker& m);

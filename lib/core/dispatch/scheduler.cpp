@@ -2,6 +2,7 @@
 #include "scheduler.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 // GCC 12 at -O2 reports a false "maybe uninitialized" inside std::variant's move of
 // action::ended (GCC bug 105937-like); every member has an initializer.
@@ -36,33 +37,169 @@ void scheduler::fill_slots(std::vector<scheduler_action>& out, steady_time now) 
 }
 
 void scheduler::dispatch_to_free_slots(std::vector<scheduler_action>& out, steady_time now) {
-  while (!stopping_ && !free_slots_.empty()) {
-    worker_id w = free_slots_.front();
-    auto wit = workers_.find(w);
-    if (wit == workers_.end() || wit->second.draining) {  // a slot of a worker that is going
-      free_slots_.pop_front();
-      continue;
+  while (!stopping_) {
+    // The worker with the oldest free slot, else the oldest queue room. Hints whose worker is
+    // gone, draining or full are dropped.
+    worker_id w = 0;
+    worker_state* ws = nullptr;
+    std::deque<worker_id>* from = nullptr;
+    for (auto* q : {&free_slots_, &free_queue_}) {
+      while (!q->empty()) {
+        auto wit = workers_.find(q->front());
+        const bool slot = q == &free_slots_;
+        if (wit != workers_.end() && !wit->second.draining &&
+            wit->second.in_flight < wit->second.slots + (slot ? 0 : wit->second.depth)) {
+          w = q->front();
+          ws = &wit->second;
+          from = q;
+          break;
+        }
+        q->pop_front();
+      }
+      if (ws) break;
     }
+    if (!ws) return;
     auto t = next_task();
-    if (!t) return;
-    free_slots_.pop_front();
-    ++wit->second.busy;
-    flight f{w, *t, std::nullopt, stop_reason::none};
-    flight_key key{t->id, t->attempt};
-    if (cfg_.timeout) {
-      f.deadline = now + *cfg_.timeout;
-      push_deadline(*f.deadline, key);
+    if (!t) {
+      take_back_for_idle_slots(out);
+      return;
     }
+    from->pop_front();
+    flight f{w, *t, std::nullopt, stop_reason::none, flight_state::queued, now, ws->in_flight < ws->slots};
+    flight_key key{t->id, t->attempt};
+    add_in_flight(*ws, +1);
+    ws->unstarted.push_back(key);
     flights_.emplace(key, f);
     out.push_back(action::dispatch{w, *t});
+  }
+}
+
+namespace {
+std::size_t idle_slots_of(int slots, int in_flight, bool draining) {
+  return draining ? 0 : static_cast<std::size_t>(std::max(0, slots - in_flight));
+}
+}  // namespace
+
+void scheduler::add_in_flight(worker_state& ws, int delta) {
+  idle_slots_ -= idle_slots_of(ws.slots, ws.in_flight, ws.draining);
+  ws.in_flight += delta;
+  idle_slots_ += idle_slots_of(ws.slots, ws.in_flight, ws.draining);
+}
+
+void scheduler::set_draining(worker_state& ws) {
+  idle_slots_ -= idle_slots_of(ws.slots, ws.in_flight, ws.draining);
+  ws.draining = true;
+}
+
+/// When nothing is left to send and a slot is idle, a job queued elsewhere (beyond that
+/// worker's slots) is asked back, one per idle slot.
+void scheduler::take_back_for_idle_slots(std::vector<scheduler_action>& out) {
+  if (stopping_) return;
+  while (taking_back_ < idle_slots_) {
+    flight* victim = nullptr;
+    flight_key victim_key{};
+    for (auto& [w, ws] : workers_) {
+      if (ws.draining || ws.in_flight <= ws.slots) continue;
+      // The newest queued flight not already being taken back; count those being taken back.
+      int asked = 0;
+      flight* newest = nullptr;
+      flight_key newest_key{};
+      for (const flight_key& k : ws.unstarted) {
+        flight& f = flights_.at(k);
+        if (f.state == flight_state::taking_back) ++asked;
+        else if (f.stopping == stop_reason::none) newest = &f, newest_key = k;
+      }
+      if (newest && ws.in_flight - ws.slots > asked) {
+        victim = newest;
+        victim_key = newest_key;
+        break;
+      }
+    }
+    if (!victim) return;
+    victim->state = flight_state::taking_back;
+    ++taking_back_;
+    out.push_back(action::take_back{victim->worker, victim_key.id, victim_key.attempt});
   }
 }
 
 void scheduler::release_slot(worker_id w) {
   auto it = workers_.find(w);
   if (it == workers_.end()) return;
-  --it->second.busy;
-  if (!it->second.draining) free_slots_.push_back(w);
+  worker_state& ws = it->second;
+  add_in_flight(ws, -1);
+  if (ws.draining) return;
+  if (ws.in_flight < ws.slots) free_slots_.push_back(w);
+  else free_queue_.push_back(w);
+}
+
+void scheduler::mark_started(flight_key key, flight& f, steady_time now) {
+  if (f.state == flight_state::running) return;
+  if (f.state == flight_state::taking_back) --taking_back_;  // too late: it runs where it is
+  f.state = flight_state::running;
+  auto wit = workers_.find(f.worker);
+  if (wit != workers_.end()) std::erase(wit->second.unstarted, key);
+  if (cfg_.timeout && f.stopping == stop_reason::none) {
+    f.deadline = now + *cfg_.timeout;
+    push_deadline(*f.deadline, key);
+  }
+}
+
+std::vector<scheduler_action> scheduler::attempt_started(worker_id w, point_id id, int attempt, steady_time now) {
+  std::vector<scheduler_action> out;
+  heard_from(w, now);
+  flight_key key{id, attempt};
+  auto it = flights_.find(key);
+  if (it == flights_.end() || it->second.worker != w || it->second.state == flight_state::running) return out;
+  flight& f = it->second;
+  const bool was_taking_back = f.state == flight_state::taking_back;
+  if (f.into_idle_slot) {
+    // Sent to a free slot: from sending to its start, that slot was idle (the round trip).
+    double sample = std::chrono::duration<double, std::micro>(now - f.sent_at).count();
+    rtt_us_ = rtt_known_ ? rtt_us_ + (sample - rtt_us_) / 8 : sample;
+    rtt_known_ = true;
+  }
+  mark_started(key, f, now);
+  if (was_taking_back) take_back_for_idle_slots(out);  // ask another worker instead
+  return out;
+}
+
+std::vector<scheduler_action> scheduler::attempt_returned(worker_id w, point_id id, int attempt, steady_time now) {
+  std::vector<scheduler_action> out;
+  heard_from(w, now);
+  flight_key key{id, attempt};
+  auto it = flights_.find(key);
+  if (it == flights_.end() || it->second.worker != w || it->second.state == flight_state::running) return out;
+  requeue_unstarted(key, out);
+  release_slot(w);
+  fill_slots(out, now);
+  return out;
+}
+
+/// A flight that never started leaves: no record; first in line again unless stopping.
+void scheduler::requeue_unstarted(flight_key key, std::vector<scheduler_action>& out) {
+  auto it = flights_.find(key);
+  flight f = std::move(it->second);
+  flights_.erase(it);
+  if (f.state == flight_state::taking_back) --taking_back_;
+  auto wit = workers_.find(f.worker);
+  if (wit != workers_.end()) std::erase(wit->second.unstarted, key);
+  if (!stopping_) retry_queue_.push_front(f.t);
+  out.push_back(action::returned{f.worker, std::move(f.t)});
+}
+
+int scheduler::depth_for(int slots) const {
+  if (job_us_ <= 0) return 0;  // nothing measured yet: the first jobs go to free slots only
+  const double rtt = rtt_known_ ? rtt_us_ : 1000.0;  // 1 ms until measured
+  if (job_us_ >= long_job_round_trips * rtt) return 0;
+  // Jobs that end on this worker during one round trip; twice that covers the jitter.
+  const double need = 2.0 * slots * rtt / job_us_;
+  return std::min(lookahead_cap(slots), std::max(1, static_cast<int>(std::ceil(need))));
+}
+
+void scheduler::update_depth(worker_id w, worker_state& ws) {
+  const int depth = depth_for(ws.slots);
+  for (int i = ws.depth; i < depth; ++i) free_queue_.push_back(w);  // more room: hints
+  ws.depth = depth;
 }
 
 void scheduler::end_flight(flight_key key, attempt_status status, std::string error,
@@ -119,12 +256,17 @@ void scheduler::lose_worker(worker_id w, std::vector<scheduler_action>& out) {
   auto wit = workers_.find(w);
   if (wit == workers_.end()) return;
   total_slots_ -= static_cast<std::size_t>(wit->second.slots);
-  wit->second.draining = true;  // erased below, once its flights know its name
+  set_draining(wit->second);  // erased below, once its flights know its name
   std::erase(free_slots_, w);  // a later registration under the same id starts afresh
+  std::erase(free_queue_, w);
   std::vector<flight_key> keys;
   for (const auto& [key, f] : flights_)
     if (f.worker == w) keys.push_back(key);
   for (const auto& key : keys) {
+    if (flights_.at(key).state != flight_state::running) {  // it never ran: not a loss
+      requeue_unstarted(key, out);
+      continue;
+    }
     // A cancel we sent and never saw confirmed still ends as what it was meant to be.
     stop_reason why = flights_.at(key).stopping;
     attempt_status status = why == stop_reason::interrupt ? attempt_status::canceled
@@ -138,10 +280,13 @@ void scheduler::lose_worker(worker_id w, std::vector<scheduler_action>& out) {
 std::vector<scheduler_action> scheduler::worker_joined(worker_id w, int slots, steady_time now, std::string name) {
   std::vector<scheduler_action> out;
   if (workers_.count(w)) lose_worker(w, out);
-  workers_[w] = worker_state{slots, 0, false, now, std::move(name)};
+  worker_state& ws = workers_[w];
+  ws = worker_state{slots, 0, 0, false, now, std::move(name), {}};
+  idle_slots_ += static_cast<std::size_t>(slots);
   total_slots_ += static_cast<std::size_t>(slots);
   for (int i = 0; i < slots; ++i) free_slots_.push_back(w);
-  if (next_silence_check_ == steady_time{}) next_silence_check_ = now + cfg_.heartbeat;
+  update_depth(w, ws);
+  silence_.emplace(now + silent_heartbeats_to_lose * cfg_.heartbeat, w);
   fill_slots(out, now);
   return out;
 }
@@ -165,7 +310,14 @@ std::vector<scheduler_action> scheduler::attempt_ended(worker_id w, point_id id,
   flight_key key{id, attempt};
   auto it = flights_.find(key);
   if (it == flights_.end() || it->second.worker != w) return out;  // late or duplicate
-  if (r.worker_exiting) workers_.at(w).draining = true;
+  mark_started(key, it->second, now);  // an end report says it began, if nothing did before
+  worker_state& ws = workers_.at(w);
+  if (r.worker_exiting) set_draining(ws);
+  if (r.duration.count() > 0) {
+    const double us = static_cast<double>(r.duration.count());
+    job_us_ = job_us_ == 0 ? us : job_us_ + (us - job_us_) / 8;
+    update_depth(w, ws);
+  }
   attempt_status status = classify(it->second, r);
   std::string error = status == attempt_status::lost ? "its worker shut down" : "";
   if (status == attempt_status::ok && !r.failure.empty()) {  // e.g. a required metric is missing
@@ -255,12 +407,15 @@ std::vector<scheduler_action> scheduler::tick(steady_time now) {
   for (worker_id w : unresponsive) lose_worker(w, out);
   if (!held_.empty() && now >= hold_until_) flush_held(out);  // no verdict in time: ordinary failures
 
-  if (!workers_.empty() && now >= next_silence_check_) {
-    std::vector<worker_id> silent;
-    for (const auto& [w, ws] : workers_)
-      if (now - ws.last_heard > silent_heartbeats_to_lose * cfg_.heartbeat) silent.push_back(w);
-    for (worker_id w : silent) lose_worker(w, out);
-    next_silence_check_ = now + cfg_.heartbeat;
+  // Each worker is checked when it would have been silent too long, not on every tick.
+  const duration silence = silent_heartbeats_to_lose * cfg_.heartbeat;
+  while (!silence_.empty() && silence_.top().first <= now) {
+    worker_id w = silence_.top().second;
+    silence_.pop();
+    auto it = workers_.find(w);
+    if (it == workers_.end()) continue;
+    if (now - it->second.last_heard > silence) lose_worker(w, out);
+    else silence_.emplace(it->second.last_heard + silence + duration(1), w);
   }
   fill_slots(out, now);
   return out;
@@ -291,7 +446,7 @@ steady_time scheduler::next_deadline() const {
   steady_time next = steady_time::max();
   if (!deadlines_.empty()) next = deadlines_.top().first;
   if (!held_.empty() && hold_until_ < next) next = hold_until_;
-  if (!workers_.empty() && next_silence_check_ < next) next = next_silence_check_;
+  if (!silence_.empty() && silence_.top().first < next) next = silence_.top().first;
   return next;
 }
 

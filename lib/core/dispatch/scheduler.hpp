@@ -10,7 +10,14 @@
 //   An attempt that exits 0 is `ok` whatever was asked of it (a cancel, its worker's shutdown).
 //   The first attempts of a run all exiting 126/127 (the command cannot run) stop the sweep.
 //
-// Pull-based: a job goes only to a free slot; a worker's slots are its hello's slot count.
+// Pull-based with lookahead: a job goes only to a worker with room; a worker's room is its
+// hello's slot count plus a small queue (depth_for(): from the measured round trip and job
+// durations, 0 when jobs are long compared with the round trip). A flight is `queued` (sent,
+// its start not reported), `running` (the worker reported its start: its timeout runs from
+// then) or `taking_back` (a slot elsewhere is idle and nothing else is left to run: the worker
+// was asked to give it back). A job given back (`returned`), or queued on a worker that is lost
+// or leaves, never ran: it goes first in line again, same attempt, no try and no loss used, no
+// record. A take-back that crosses the job's start just fails: the job runs where it is.
 // Each attempt is identified by (point, attempt number); an end report for an attempt that is
 // not running on that worker (late, duplicate, after a loss) is dropped.
 #pragma once
@@ -80,7 +87,14 @@ struct exit_report {
   std::optional<int> signal;
   bool worker_exiting = false;  ///< the worker killed it because it is shutting down
   std::string failure;          ///< non-empty: an exit 0 that counts as failed, and why (require_metrics)
+  std::chrono::microseconds duration{0};  ///< how long the job ran (for the lookahead depth)
 };
+
+/// The most jobs a worker of `slots` slots may hold beyond them (the worker refuses more).
+inline int lookahead_cap(int slots) { return slots < 2 ? 2 : slots > 16 ? 16 : slots; }
+/// Jobs this many round trips long (or longer) get no lookahead: a round trip costs a slot
+/// under 0.1 % of its time.
+inline constexpr int long_job_round_trips = 1000;
 
 namespace action {
 /// Send this attempt to that worker.
@@ -94,6 +108,18 @@ struct cancel {
   point_id id = 0;
   int attempt = 0;
 };
+/// Ask that worker to give back this queued attempt (a slot elsewhere is idle).
+struct take_back {
+  worker_id worker = 0;
+  point_id id = 0;
+  int attempt = 0;
+};
+/// The attempt never ran (given back, or queued on a worker that went): no record; its
+/// output buffer is dropped. It runs again as the same attempt unless the sweep stops.
+struct returned {
+  worker_id worker = 0;
+  task t;
+};
 /// The attempt is over: write its record. `error` is gridctl's own note, or empty.
 struct ended {
   worker_id worker = 0;
@@ -104,7 +130,7 @@ struct ended {
   bool runs_again = false;  ///< the point was queued for another attempt (a retry, or after a loss)
 };
 }  // namespace action
-using scheduler_action = std::variant<action::dispatch, action::cancel, action::ended>;
+using scheduler_action = std::variant<action::dispatch, action::cancel, action::ended, action::take_back, action::returned>;
 
 class scheduler {
  public:
@@ -117,6 +143,10 @@ class scheduler {
   std::vector<scheduler_action> worker_left(worker_id w, steady_time now);
   /// Any message from a worker proves it alive.
   void heard_from(worker_id w, steady_time now);
+  /// A worker reports that a queued attempt began (its timeout starts now).
+  std::vector<scheduler_action> attempt_started(worker_id w, point_id id, int attempt, steady_time now);
+  /// A worker gave back a queued attempt unstarted (take_back, a cancel, its exit).
+  std::vector<scheduler_action> attempt_returned(worker_id w, point_id id, int attempt, steady_time now);
   /// A worker reports an attempt ended. Late or duplicate reports give no actions.
   std::vector<scheduler_action> attempt_ended(worker_id w, point_id id, int attempt, exit_report r,
                                               steady_time now);
@@ -127,6 +157,11 @@ class scheduler {
 
   /// Whether an attempt is running on that worker now (output for other attempts is dropped).
   bool is_running(worker_id w, point_id id, int attempt) const;
+  /// Whether that attempt's start was reported (it is not waiting in a worker's queue).
+  bool has_started(point_id id, int attempt) const {
+    auto it = flights_.find(flight_key{id, attempt});
+    return it != flights_.end() && it->second.state == flight_state::running;
+  }
   /// When tick() next has something to do.
   steady_time next_deadline() const;
   /// No attempt is running and none will start.
@@ -139,6 +174,12 @@ class scheduler {
   std::uint64_t points_ok() const { return ok_; }
   std::uint64_t points_failed() const { return failed_; }
   std::uint64_t running() const { return flights_.size(); }
+  /// Extra jobs a worker of `slots` slots may hold now, from the durations and round trips
+  /// measured so far (0 until a job has ended).
+  int depth_for(int slots) const;
+  /// The measured mean job duration and master-to-start round trip (0: none yet).
+  duration mean_job() const { return duration(static_cast<duration::rep>(job_us_ / 1000)); }
+  double round_trip_us() const { return rtt_us_; }
   std::size_t workers() const { return workers_.size(); }
   std::size_t slots() const { return total_slots_; }
 
@@ -152,18 +193,24 @@ class scheduler {
     std::size_t operator()(const flight_key& k) const { return k.id ^ (static_cast<std::size_t>(k.attempt) << 1); }
   };
   enum class stop_reason { none, timeout, interrupt };
+  enum class flight_state { queued, running, taking_back };
   struct flight {
     worker_id worker;
     task t;
     std::optional<steady_time> deadline;  ///< timeout, or when an unanswered cancel is given up on
     stop_reason stopping = stop_reason::none;
+    flight_state state = flight_state::queued;
+    steady_time sent_at{};
+    bool into_idle_slot = false;  ///< sent to a free slot: its start measures the round trip
   };
   struct worker_state {
     int slots = 0;
-    int busy = 0;
+    int in_flight = 0;  ///< flights on it, queued or running
+    int depth = 0;      ///< lookahead: flights it may hold beyond its slots
     bool draining = false;  ///< shutting down: its freed slots take no new job
     steady_time last_heard;
     std::string name;
+    std::vector<flight_key> unstarted;  ///< queued flights, oldest first
   };
   /// An early 126/127 end waiting for the verdict "the command cannot run" (see unrunnable_stop).
   struct held_end {
@@ -176,6 +223,12 @@ class scheduler {
   void end_flight(flight_key key, attempt_status status, std::string error, std::vector<scheduler_action>& out);
   void lose_worker(worker_id w, std::vector<scheduler_action>& out);
   void release_slot(worker_id w);
+  void add_in_flight(worker_state& ws, int delta);
+  void set_draining(worker_state& ws);
+  void mark_started(flight_key key, flight& f, steady_time now);
+  void take_back_for_idle_slots(std::vector<scheduler_action>& out);
+  void update_depth(worker_id w, worker_state& ws);
+  void requeue_unstarted(flight_key key, std::vector<scheduler_action>& out);
   attempt_status classify(const flight& f, const exit_report& r);
   void hold_unrunnable(held_end h, steady_time now, std::vector<scheduler_action>& out);
   void finish(worker_id w, const task& t, attempt_status status, std::string error, std::vector<scheduler_action>& out);
@@ -191,7 +244,21 @@ class scheduler {
   bool stopping_ = false;
   std::deque<task> retry_queue_;
   std::unordered_map<worker_id, worker_state> workers_;
-  std::deque<worker_id> free_slots_;  // one entry per free slot, oldest first
+  // Room on workers, oldest first: free slots (a job sent there starts at once), then queue
+  // room. Entries are hints, checked when taken (a worker's room may have shrunk since).
+  std::deque<worker_id> free_slots_;
+  std::deque<worker_id> free_queue_;
+  std::size_t idle_slots_ = 0;   ///< free slots of workers that are not draining
+  std::size_t taking_back_ = 0;  ///< take_back requests without an answer yet
+  // Silence checks: (when, worker), earliest first; a worker heard from since is pushed again.
+  using silence_entry = std::pair<steady_time, worker_id>;
+  struct later_silence {
+    bool operator()(const silence_entry& a, const silence_entry& b) const { return a.first > b.first; }
+  };
+  std::priority_queue<silence_entry, std::vector<silence_entry>, later_silence> silence_;
+  double job_us_ = 0;  ///< mean job duration (moving average), microseconds
+  bool rtt_known_ = false;
+  double rtt_us_ = 0;  ///< mean time from sending a job to a free slot to hearing it began
   std::unordered_map<flight_key, flight, flight_key_hash> flights_;
   // Attempt deadlines, earliest first; entries whose flight is gone or moved on are skipped.
   using deadline_entry = std::pair<steady_time, flight_key>;
@@ -199,7 +266,6 @@ class scheduler {
     bool operator()(const deadline_entry& a, const deadline_entry& b) const { return a.first > b.first; }
   };
   std::priority_queue<deadline_entry, std::vector<deadline_entry>, later> deadlines_;
-  steady_time next_silence_check_{};
   // Early 126/127 ends: checked until the first other end (or the hold runs out).
   bool checking_unrunnable_ = true;
   std::vector<held_end> held_;

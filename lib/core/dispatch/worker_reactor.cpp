@@ -132,6 +132,7 @@ void worker_reactor::on_handshake_failed(const std::string& reason) {
 }
 
 void worker_reactor::drop_stale_jobs() {
+  queue_.clear();  // never started: the master that sent them no longer knows them
   for (auto& [serial, rj] : jobs_) {
     rj.stale = true;
     runner_.kill(serial);
@@ -184,8 +185,20 @@ void worker_reactor::handle(proto::job& j, steady_time) {
   // reaches it. Taken, it would hold a slot of the new registration, whose jobs would then be
   // refused one by one (and fail their points).
   if (!welcomed_ && !exiting_) return;
+  if (exiting_) {
+    comm_.send(proto::returned{j.point, j.attempt});  // not run: the master sends it elsewhere
+    return;
+  }
   // Stale jobs (being killed after a master reset) do not hold a slot of the new master's.
-  if (exiting_ || live_jobs() >= static_cast<std::size_t>(settings_.slots)) return refuse_job(j);
+  if (live_jobs() < static_cast<std::size_t>(settings_.slots) && queue_.empty()) {
+    comm_.send(proto::started{j.point, j.attempt});
+    return start_job(j);
+  }
+  if (queue_.size() >= static_cast<std::size_t>(lookahead_cap(settings_.slots))) return refuse_job(j);
+  queue_.push_back(std::move(j));
+}
+
+void worker_reactor::start_job(proto::job& j) {
   const int slot = free_slot_number();  // before this job is in jobs_
   job_serial serial = next_serial_++;
   running_job& rj = jobs_[serial];
@@ -219,7 +232,24 @@ void worker_reactor::refuse_job(const proto::job& j) {
   comm_.send(d);
 }
 
+bool worker_reactor::unqueue(point_id point, int attempt) {
+  auto it = std::find_if(queue_.begin(), queue_.end(), [&](const proto::job& j) { return j.point == point && j.attempt == attempt; });
+  if (it == queue_.end()) return false;
+  queue_.erase(it);
+  comm_.send(proto::returned{point, attempt});
+  return true;
+}
+
+void worker_reactor::handle(proto::take_back& b, steady_time) { unqueue(b.point, b.attempt); }
+
+void worker_reactor::return_queue() {
+  if (welcomed_)
+    for (const proto::job& j : queue_) comm_.send(proto::returned{j.point, j.attempt});
+  queue_.clear();
+}
+
 void worker_reactor::handle(proto::cancel& c, steady_time) {
+  if (unqueue(c.point, c.attempt)) return;
   for (auto& [serial, rj] : jobs_)
     if (!rj.stale && rj.point == c.point && rj.attempt == c.attempt) runner_.kill(serial);
 }
@@ -261,7 +291,18 @@ void worker_reactor::on_job_ended(job_serial job, const job_exit& e) {
     if (rj.dropped[1] > 0) d.stdout_tail = std::move(rj.stdout_tail);
     d.worker_exiting = exiting_;
     d.error = e.error;
-    comm_.send(d);
+    jobs_.erase(it);
+    if (!queue_.empty() && !exiting_ && live_jobs() < static_cast<std::size_t>(settings_.slots)) {
+      proto::job next = std::move(queue_.front());
+      queue_.pop_front();
+      d.next_started = std::pair{next.point, next.attempt};
+      comm_.send(d);  // first: the master hears of the end before the next job's output
+      start_job(next);
+    } else {
+      comm_.send(d);
+    }
+    if (exiting_ && jobs_.empty()) finish_exit();
+    return;
   }
   jobs_.erase(it);
   if (exiting_ && jobs_.empty()) finish_exit();
@@ -276,6 +317,7 @@ void worker_reactor::begin_exit(const std::string& why) {
   exiting_ = true;
   comm_.log(prefix() + "exiting (" + why + ")");
   disarm(worker_timer::hello);
+  return_queue();
   for (auto& [serial, rj] : jobs_) runner_.kill(serial);
   if (jobs_.empty()) finish_exit();
 }

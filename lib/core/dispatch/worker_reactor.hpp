@@ -6,7 +6,10 @@
 //   start -> hello (registration n), again after 100 ms, doubling to 2 s, until welcomed;
 //            "no master yet" logged once after 10 s
 //   welcome -> welcomed: heartbeat every heartbeat_ms (also while exiting); jobs run as they
-//            come, up to `slots` (one beyond the free slots is answered at once: exit 127);
+//            come, up to `slots` (`started` says so), the next ones wait in a queue of at most
+//            lookahead_cap(slots) (one beyond is answered at once: exit 127); a slot that frees
+//            starts the queue's first job (the done says so: next_started); take_back or cancel
+//            of a queued job -> `returned`;
 //            output travels up to output_limit bytes per stream, the rest is counted
 //   shutdown "unknown" (the first one only), the master silent for 3 heartbeats, or the
 //            connection dropped -> our jobs are stale (killed, their ends not reported, holding
@@ -16,12 +19,14 @@
 //   CurveZMQ handshake failed (the socket monitor: a master that is not master.pub, or one that
 //            refused our key) -> told in words once per reason; --once: exit 2; else libzmq
 //            retries, backing off to 5 s, and the hellos wait for it
-//   signal -> exiting: no new jobs, kill the running ones and report them (worker_exiting);
+//   signal -> exiting: no new jobs, queued ones returned, kill the running ones and report
+//            them (worker_exiting);
 //            once none is left: goodbye (if welcomed), exit
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -121,6 +126,12 @@ class worker_reactor {
   void handle(protocol::refuse& r, steady_time now);
   void handle(protocol::job& j, steady_time now);
   void handle(protocol::cancel& c, steady_time now);
+  void handle(protocol::take_back& b, steady_time now);
+  /// Starts a job in a free slot.
+  void start_job(protocol::job& j);
+  /// Removes a queued job; false if it is not queued.
+  bool unqueue(point_id point, int attempt);
+  void return_queue();
   void handle(protocol::heartbeat&, steady_time) {}
   void handle(protocol::shutdown& s, steady_time now);
 
@@ -139,6 +150,7 @@ class worker_reactor {
   job_runner& runner_;
   worker_comm& comm_;
   std::map<job_serial, running_job> jobs_;
+  std::deque<protocol::job> queue_;  ///< sent beyond the free slots, not started
   job_serial next_serial_ = 0;
   std::optional<steady_time> due_[2];  ///< by worker_timer: when it is armed to fire
   std::chrono::milliseconds heartbeat_{1000};
