@@ -1,6 +1,8 @@
 // process_runner: job_process per job, tokens, and the worker_state file.
 #include "process_runner.hpp"
 
+#include <boost/asio/post.hpp>
+
 #include <random>
 #include <unistd.h>
 #include <utility>
@@ -30,7 +32,9 @@ void process_runner::ended(job_serial job, const job_exit& e) {
   if (it == jobs_.end()) return;
   state_.remove(it->second.token);
   jobs_.erase(it);  // the process's own handler keeps it alive until it returns
-  on_end_(job, e);
+  // Told from a fresh turn of the loop: the reactor may start the next queued job at once, and
+  // a spawn from inside Boost.Process's exit handling gets the next child's status wrong (-1).
+  boost::asio::post(io_, [this, job, e] { on_end_(job, e); });
 }
 
 void process_runner::kill(job_serial job) {

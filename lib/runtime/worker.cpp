@@ -81,8 +81,11 @@ class worker : worker_comm {
     std::string id = opts_.name + "/" + std::to_string(::getpid()) + "/" + std::to_string(rd());
     socket_.set(zmq::sockopt::routing_id, id);
     socket_.set(zmq::sockopt::linger, 2000);  // deliver the last reports when exiting
-    socket_.set(zmq::sockopt::reconnect_ivl, 100);
-    socket_.set(zmq::sockopt::reconnect_ivl_max, 5000);
+    // A persistent worker must join a new master within 100 ms of its start (bench/run f):
+    // libzmq retries the connection every 50 ms, without backing off. With CURVE a refused
+    // handshake costs the master a ZAP round, so retries back off, to once a second.
+    socket_.set(zmq::sockopt::reconnect_ivl, 50);
+    socket_.set(zmq::sockopt::reconnect_ivl_max, opts_.keys ? 1000 : 0);
     socket_.set(zmq::sockopt::maxmsgsize, int64_t{16} << 20);
     // Before connecting, so that no disconnection goes unseen.
     if (opts_.keys) {  // CurveZMQ client: pin the master's key

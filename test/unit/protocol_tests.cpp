@@ -149,7 +149,7 @@ const std::string id_text = "0123456789abcdef";
 std::vector<proto::frames> valid_frames() {
   return {
       {"hello", "2", "node07", "4", "0"},
-      {"welcome", "2", "1000"},
+      {"welcome", "2", "1000", "4"},
       {"refuse", "go away"},
       {"job", id_text, "1", "./think 1 2", "/home/u/sweep", "GRIDCTL_POINT=0123456789abcdef\0A=x=y\0"s, "1048576",
        "5000"},

@@ -59,7 +59,9 @@ void master_reactor::on_message(const std::string& routing_id, proto::to_master 
 }
 
 void master_reactor::on_hello(const std::string& routing_id, const proto::hello& h, event_time now) {
-  const proto::welcome welcome{proto::version, cfg_.heartbeat.count()};
+  // cores_per_job = N: a worker of S slots (its CPUs) runs S / N jobs at once, at least one.
+  const int jobs_at_once = std::max(1, h.slots / cfg_.cores_per_job);
+  const proto::welcome welcome{proto::version, cfg_.heartbeat.count(), jobs_at_once};
   hello_verdict v = peers_.judge(routing_id, h, slot_bound());
   if (v.what == hello_verdict::repeat) {
     comm_.send(routing_id, welcome);  // ours crossed it: answer again, change nothing
@@ -81,8 +83,6 @@ void master_reactor::on_hello(const std::string& routing_id, const proto::hello&
   }
   worker_id w = peers_.accept(routing_id, h);
   comm_.send(routing_id, welcome);
-  // cores_per_job = N: a worker of S slots (its CPUs) runs S / N jobs at once, at least one.
-  const int jobs_at_once = std::max(1, h.slots / cfg_.cores_per_job);
   std::string line = "worker " + h.name + " joined (" + counted(static_cast<std::uint64_t>(h.slots), "slot");
   if (cfg_.cores_per_job > 1)
     line += "; " + std::to_string(jobs_at_once) + " at once, " + std::to_string(cfg_.cores_per_job) + " cores per job";
@@ -137,7 +137,12 @@ void master_reactor::on_tick(event_time now) {
 }
 
 void master_reactor::send_heartbeats() {
-  for (worker_id w : peers_.ids()) send_to_worker(w, proto::heartbeat{});
+  // Any message counts as a heartbeat: a worker we sent jobs to this round needs none.
+  for (worker_id w : peers_.ids()) {
+    peer* p = peers_.get(w);
+    if (p->sent_since_beat) p->sent_since_beat = false;
+    else send_to_worker(w, proto::heartbeat{});
+  }
 }
 
 void master_reactor::on_signal(int signal, event_time now) {
@@ -220,8 +225,10 @@ void master_reactor::leave(worker_id w, event_time now, std::vector<scheduler_ac
 }
 
 bool master_reactor::send_to_worker(worker_id w, const proto::to_worker& m) {
-  const peer* p = peers_.get(w);
-  return p && comm_.send(p->routing_id, m);
+  peer* p = peers_.get(w);
+  if (!p) return false;
+  p->sent_since_beat = true;
+  return comm_.send(p->routing_id, m);
 }
 
 void master_reactor::record(const action::ended& e, event_time now) {

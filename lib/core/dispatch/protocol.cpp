@@ -88,6 +88,7 @@ void read(reader& r, hello& h) {
 void read(reader& r, welcome& w) {
   w.version = static_cast<int>(r.integer("version", 0, max_int));
   w.heartbeat_ms = r.integer("heartbeat", 1, max_i64);
+  w.slots = static_cast<int>(r.integer("slots", 0, 1 << 20));
 }
 
 void read(reader& r, refuse& m) { m.reason = r.str("reason"); }
@@ -158,7 +159,7 @@ struct encoder {
   frames operator()(const hello& h) const {
     return {"hello", num(h.version), h.name, num(h.slots), std::to_string(h.registration)};
   }
-  frames operator()(const welcome& w) const { return {"welcome", num(w.version), num(w.heartbeat_ms)}; }
+  frames operator()(const welcome& w) const { return {"welcome", num(w.version), num(w.heartbeat_ms), num(w.slots)}; }
   frames operator()(const refuse& r) const { return {"refuse", r.reason}; }
   frames operator()(const job& j) const {
     std::string env;

@@ -7,7 +7,7 @@
 //
 //   worker                                    master
 //     hello(version, name, slots, registration) ->    register; or refuse(reason) if version differs
-//     <--------------------------------- welcome(version, heartbeat_ms)
+//     <--------------------------------- welcome(version, heartbeat_ms, slots to run at once)
 //     <--------------------------------- job(point, attempt, command, workdir, env, limits)
 //                                         up to slots + lookahead jobs; the ones beyond the
 //                                         free slots wait in the worker's queue
@@ -59,6 +59,9 @@ struct welcome {
   static constexpr std::string_view type = "welcome";
   int version = protocol::version;
   std::int64_t heartbeat_ms = 1000;
+  /// Jobs the worker runs at once (its hello's slots, or fewer with cores_per_job); the ones
+  /// beyond wait in its queue. 0: as many as the hello said.
+  int slots = 0;
 };
 struct refuse {
   static constexpr std::string_view type = "refuse";

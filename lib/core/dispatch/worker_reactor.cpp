@@ -51,7 +51,7 @@ void worker_reactor::repeat_hello(steady_time now) {
               " yet; waiting (is a sweep running with --listen, and is its port reachable?)");
     told_waiting_ = true;
   }
-  comm_.send(proto::hello{proto::version, settings_.name, settings_.slots, registration_});
+  send(proto::hello{proto::version, settings_.name, settings_.slots, registration_});
   arm(worker_timer::hello, now + hello_backoff_);
   hello_backoff_ = std::min(hello_backoff_ * 2, hello_backoff_max);
 }
@@ -76,6 +76,8 @@ void worker_reactor::handle(proto::welcome& w, steady_time now) {
   between_sweeps_ = false;
   disarm(worker_timer::hello);
   heartbeat_ = std::chrono::milliseconds(w.heartbeat_ms);
+  // The master may run fewer jobs at once than we have slots (cores_per_job).
+  run_slots_ = w.slots > 0 ? std::min(w.slots, settings_.slots) : settings_.slots;
   arm(worker_timer::heartbeat, now + heartbeat_);
 }
 
@@ -128,7 +130,7 @@ void worker_reactor::on_handshake_failed(const std::string& reason) {
     begin_exit("no trusted master");
     return;
   }
-  comm_.log(prefix() + reason + "; retrying with backoff (every 5 s at most)");
+  comm_.log(prefix() + reason + "; retrying with backoff (every second at most)");
 }
 
 void worker_reactor::drop_stale_jobs() {
@@ -173,7 +175,10 @@ void worker_reactor::heartbeat_due(steady_time now) {
     say_hello(now);
     return;
   }
-  comm_.send(proto::heartbeat{});
+  // Any message counts as a heartbeat: a worker that reported this round needs none.
+  if (sent_since_beat_) sent_since_beat_ = false;
+  else send(proto::heartbeat{});
+  sent_since_beat_ = false;
   arm(worker_timer::heartbeat, now + heartbeat_);
 }
 
@@ -186,15 +191,15 @@ void worker_reactor::handle(proto::job& j, steady_time) {
   // refused one by one (and fail their points).
   if (!welcomed_ && !exiting_) return;
   if (exiting_) {
-    comm_.send(proto::returned{j.point, j.attempt});  // not run: the master sends it elsewhere
+    send(proto::returned{j.point, j.attempt});  // not run: the master sends it elsewhere
     return;
   }
   // Stale jobs (being killed after a master reset) do not hold a slot of the new master's.
-  if (live_jobs() < static_cast<std::size_t>(settings_.slots) && queue_.empty()) {
-    comm_.send(proto::started{j.point, j.attempt});
+  if (live_jobs() < static_cast<std::size_t>(run_slots_) && queue_.empty()) {
+    send(proto::started{j.point, j.attempt});
     return start_job(j);
   }
-  if (queue_.size() >= static_cast<std::size_t>(lookahead_cap(settings_.slots))) return refuse_job(j);
+  if (queue_.size() >= static_cast<std::size_t>(lookahead_cap(run_slots_))) return refuse_job(j);
   queue_.push_back(std::move(j));
 }
 
@@ -223,20 +228,20 @@ int worker_reactor::free_slot_number() const {
 /// The master never sends more jobs than slots; should one come anyway (or while exiting),
 /// say so at once.
 void worker_reactor::refuse_job(const proto::job& j) {
-  comm_.send(proto::output{j.point, j.attempt, 2, "gridctl: the worker had no free slot or was exiting\n"});
+  send(proto::output{j.point, j.attempt, 2, "gridctl: the worker had no free slot or was exiting\n"});
   proto::done d;
   d.point = j.point;
   d.attempt = j.attempt;
   d.exit_code = 127;
   d.worker_exiting = exiting_;  // not the point's fault: re-dispatched without using a try
-  comm_.send(d);
+  send(d);
 }
 
 bool worker_reactor::unqueue(point_id point, int attempt) {
   auto it = std::find_if(queue_.begin(), queue_.end(), [&](const proto::job& j) { return j.point == point && j.attempt == attempt; });
   if (it == queue_.end()) return false;
   queue_.erase(it);
-  comm_.send(proto::returned{point, attempt});
+  send(proto::returned{point, attempt});
   return true;
 }
 
@@ -244,7 +249,7 @@ void worker_reactor::handle(proto::take_back& b, steady_time) { unqueue(b.point,
 
 void worker_reactor::return_queue() {
   if (welcomed_)
-    for (const proto::job& j : queue_) comm_.send(proto::returned{j.point, j.attempt});
+    for (const proto::job& j : queue_) send(proto::returned{j.point, j.attempt});
   queue_.clear();
 }
 
@@ -263,7 +268,7 @@ void worker_reactor::on_output(job_serial job, int stream, std::string_view byte
   std::uint64_t room = rj.limit > rj.sent[stream] ? rj.limit - rj.sent[stream] : 0;
   std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(room, bytes.size()));
   if (n > 0) {
-    comm_.send(proto::output{rj.point, rj.attempt, stream, std::string(bytes.substr(0, n))});
+    send(proto::output{rj.point, rj.attempt, stream, std::string(bytes.substr(0, n))});
     rj.sent[stream] += n;
   }
   rj.dropped[stream] += bytes.size() - n;
@@ -292,14 +297,14 @@ void worker_reactor::on_job_ended(job_serial job, const job_exit& e) {
     d.worker_exiting = exiting_;
     d.error = e.error;
     jobs_.erase(it);
-    if (!queue_.empty() && !exiting_ && live_jobs() < static_cast<std::size_t>(settings_.slots)) {
+    if (!queue_.empty() && !exiting_ && live_jobs() < static_cast<std::size_t>(run_slots_)) {
       proto::job next = std::move(queue_.front());
       queue_.pop_front();
       d.next_started = std::pair{next.point, next.attempt};
-      comm_.send(d);  // first: the master hears of the end before the next job's output
+      send(d);  // first: the master hears of the end before the next job's output
       start_job(next);
     } else {
-      comm_.send(d);
+      send(d);
     }
     if (exiting_ && jobs_.empty()) finish_exit();
     return;
@@ -324,7 +329,7 @@ void worker_reactor::begin_exit(const std::string& why) {
 
 void worker_reactor::finish_exit() {
   exited_ = true;
-  if (welcomed_) comm_.send(proto::shutdown{"bye"});
+  if (welcomed_) send(proto::shutdown{"bye"});
   disarm(worker_timer::hello);
   disarm(worker_timer::heartbeat);
   comm_.exit(exit_status_, welcomed_);

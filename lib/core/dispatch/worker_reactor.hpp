@@ -135,6 +135,10 @@ class worker_reactor {
   void handle(protocol::heartbeat&, steady_time) {}
   void handle(protocol::shutdown& s, steady_time now);
 
+  void send(const protocol::to_master& m) {
+    sent_since_beat_ = true;
+    comm_.send(m);
+  }
   void say_hello(steady_time now);
   void repeat_hello(steady_time now);
   void heartbeat_due(steady_time now);
@@ -150,6 +154,7 @@ class worker_reactor {
   job_runner& runner_;
   worker_comm& comm_;
   std::map<job_serial, running_job> jobs_;
+  int run_slots_ = 1;  ///< jobs run at once: the welcome's slots (at most ours)
   std::deque<protocol::job> queue_;  ///< sent beyond the free slots, not started
   job_serial next_serial_ = 0;
   std::optional<steady_time> due_[2];  ///< by worker_timer: when it is armed to fire
@@ -159,6 +164,7 @@ class worker_reactor {
   steady_time hello_since_{};
   steady_time last_heard_{};
   bool told_waiting_ = false;
+  bool sent_since_beat_ = false;  ///< a message went out since the last heartbeat time
   std::string told_handshake_;  ///< the last handshake failure logged (until welcomed)
   bool between_sweeps_ = false;  ///< the hello timer starts a new registration, after a sweep
   bool welcomed_ = false, exiting_ = false, exited_ = false;
