@@ -6,15 +6,19 @@ import os
 
 POINT = b"0123456789abcdef"
 to_master = {
-    "hello": [b"hello", b"1", b"node07", b"4", b"1"],
+    "hello": [b"hello", b"2", b"node07", b"4", b"1"],
+    "started": [b"started", POINT, b"1"],
+    "returned": [b"returned", POINT, b"1"],
     "output": [b"output", POINT, b"1", b"1", b"accuracy=0.93\n"],
-    "done": [b"done", POINT, b"1", b"0", b"", b"1700000000000", b"1500", b"0", b"0", b"", b"0", b""],
-    "done_signal": [b"done", POINT, b"2", b"", b"9", b"1700000000000", b"1500", b"10", b"0", b"tail", b"1", b"killed"],
+    "done": [b"done", POINT, b"1", b"0", b"", b"1700000000000", b"1500", b"0", b"0", b"", b"0", b"", b"", b""],
+    "done_next": [b"done", POINT, b"1", b"0", b"", b"1700000000000", b"1500", b"0", b"0", b"", b"0", b"", POINT, b"2"],
+    "done_signal": [b"done", POINT, b"2", b"", b"9", b"1700000000000", b"1500", b"10", b"0", b"tail", b"1", b"killed", b"", b""],
     "heartbeat_m": [b"heartbeat"],
     "shutdown_m": [b"shutdown", b"bye"],
 }
 to_worker = {
-    "welcome": [b"welcome", b"1", b"1000"],
+    "welcome": [b"welcome", b"2", b"1000", b"4"],
+    "take_back": [b"take_back", POINT, b"1"],
     "refuse": [b"refuse", b"this worker claims 9 slots"],
     "job": [b"job", POINT, b"1", b"./think 1 2", b"/sweep", b"GRIDCTL_POINT=0123456789abcdef\0X=1\0", b"1048576", b"5000"],
     "cancel": [b"cancel", POINT, b"1"],

@@ -137,12 +137,10 @@ void master_reactor::on_tick(event_time now) {
 }
 
 void master_reactor::send_heartbeats() {
-  // Any message counts as a heartbeat: a worker we sent jobs to this round needs none.
-  for (worker_id w : peers_.ids()) {
-    peer* p = peers_.get(w);
-    if (p->sent_since_beat) p->sent_since_beat = false;
-    else send_to_worker(w, proto::heartbeat{});
-  }
+  // Every round, to every worker, whatever else it was sent: a worker tells a silent master by
+  // its own clock, and a skipped round would halve its margin (2 rounds of silence instead of 1,
+  // against its limit of 3) on a loaded machine. Sends are cheap; the receiving side is not.
+  for (worker_id w : peers_.ids()) send_to_worker(w, proto::heartbeat{});
 }
 
 void master_reactor::on_signal(int signal, event_time now) {
@@ -225,10 +223,8 @@ void master_reactor::leave(worker_id w, event_time now, std::vector<scheduler_ac
 }
 
 bool master_reactor::send_to_worker(worker_id w, const proto::to_worker& m) {
-  peer* p = peers_.get(w);
-  if (!p) return false;
-  p->sent_since_beat = true;
-  return comm_.send(p->routing_id, m);
+  const peer* p = peers_.get(w);
+  return p && comm_.send(p->routing_id, m);
 }
 
 void master_reactor::record(const action::ended& e, event_time now) {

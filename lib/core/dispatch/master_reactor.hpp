@@ -80,7 +80,7 @@ class master_reactor {
   void on_message(const std::string& routing_id, protocol::to_master m, event_time now);
   /// Time passed: deadlines and silent workers (call at wake_at times and every heartbeat).
   void on_tick(event_time now);
-  /// Sends a heartbeat to every peer that was sent nothing else since the last call.
+  /// Sends a heartbeat to every peer.
   void send_heartbeats();
   /// SIGINT or SIGTERM.
   void on_signal(int signal, event_time now);

@@ -16,7 +16,6 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <utility>
 #include <vector>
 
 #include "protocol.hpp"
@@ -28,7 +27,6 @@ struct peer {
   std::string routing_id;
   std::string name;  ///< as the worker sent it; printable() before it reaches a log
   std::uint64_t registration = 0;
-  bool sent_since_beat = false;  ///< sent to since the last heartbeat round (that counts as one)
 };
 
 /// What to do with a hello.
@@ -55,7 +53,6 @@ class peer_registry {
   /// The registered worker id of a routing id, if any.
   std::optional<worker_id> find(const std::string& routing_id) const;
   const peer* get(worker_id w) const;
-  peer* get(worker_id w) { return const_cast<peer*>(std::as_const(*this).get(w)); }
   /// The peer's name, also once forgotten (for the records of its attempts); empty if never seen.
   std::string name_of(worker_id w) const;
   /// The registered workers, in no particular order.
