@@ -144,13 +144,20 @@ void scheduler::mark_started(flight_key key, flight& f, steady_time now) {
   }
 }
 
+/// The flight `key` on worker `w` if it has not started (queued or being taken back).
+scheduler::flight* scheduler::unstarted_flight(worker_id w, flight_key key) {
+  auto it = flights_.find(key);
+  if (it == flights_.end() || it->second.worker != w || it->second.state == flight_state::running) return nullptr;
+  return &it->second;
+}
+
 std::vector<scheduler_action> scheduler::attempt_started(worker_id w, point_id id, int attempt, steady_time now) {
   std::vector<scheduler_action> out;
   heard_from(w, now);
-  flight_key key{id, attempt};
-  auto it = flights_.find(key);
-  if (it == flights_.end() || it->second.worker != w || it->second.state == flight_state::running) return out;
-  flight& f = it->second;
+  const flight_key key{id, attempt};
+  flight* fp = unstarted_flight(w, key);
+  if (!fp) return out;  // late, duplicate, or already known to run
+  flight& f = *fp;
   const bool was_taking_back = f.state == flight_state::taking_back;
   if (f.into_idle_slot) {
     // Sent to a free slot: from sending to its start, that slot was idle (the round trip).
@@ -166,9 +173,8 @@ std::vector<scheduler_action> scheduler::attempt_started(worker_id w, point_id i
 std::vector<scheduler_action> scheduler::attempt_returned(worker_id w, point_id id, int attempt, steady_time now) {
   std::vector<scheduler_action> out;
   heard_from(w, now);
-  flight_key key{id, attempt};
-  auto it = flights_.find(key);
-  if (it == flights_.end() || it->second.worker != w || it->second.state == flight_state::running) return out;
+  const flight_key key{id, attempt};
+  if (!unstarted_flight(w, key)) return out;  // late, duplicate, or it ran
   requeue_unstarted(key, out);
   release_slot(w);
   fill_slots(out, now);

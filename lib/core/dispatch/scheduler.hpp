@@ -226,6 +226,7 @@ class scheduler {
   void add_in_flight(worker_state& ws, int delta);
   void set_draining(worker_state& ws);
   void mark_started(flight_key key, flight& f, steady_time now);
+  flight* unstarted_flight(worker_id w, flight_key key);
   void take_back_for_idle_slots(std::vector<scheduler_action>& out);
   void update_depth(worker_id w, worker_state& ws);
   void requeue_unstarted(flight_key key, std::vector<scheduler_action>& out);
