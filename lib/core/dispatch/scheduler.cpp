@@ -413,15 +413,20 @@ std::vector<scheduler_action> scheduler::tick(steady_time now) {
   for (worker_id w : unresponsive) lose_worker(w, out);
   if (!held_.empty() && now >= hold_until_) flush_held(out);  // no verdict in time: ordinary failures
 
-  // Each worker is checked when it would have been silent too long, not on every tick.
+  // Each worker is checked when it would have been silent too long, not on every tick; and
+  // those checks are batched once per heartbeat, so 1,000 workers do not wake the loop 1,000
+  // times per 3 heartbeats.
   const duration silence = silent_heartbeats_to_lose * cfg_.heartbeat;
-  while (!silence_.empty() && silence_.top().first <= now) {
-    worker_id w = silence_.top().second;
-    silence_.pop();
-    auto it = workers_.find(w);
-    if (it == workers_.end()) continue;
-    if (now - it->second.last_heard > silence) lose_worker(w, out);
-    else silence_.emplace(it->second.last_heard + silence + duration(1), w);
+  if (now >= next_silence_check_ && !silence_.empty() && silence_.top().first <= now) {
+    next_silence_check_ = now + cfg_.heartbeat;
+    while (!silence_.empty() && silence_.top().first <= now) {
+      worker_id w = silence_.top().second;
+      silence_.pop();
+      auto it = workers_.find(w);
+      if (it == workers_.end()) continue;
+      if (now - it->second.last_heard > silence) lose_worker(w, out);
+      else silence_.emplace(it->second.last_heard + silence + duration(1), w);
+    }
   }
   fill_slots(out, now);
   return out;
@@ -452,7 +457,7 @@ steady_time scheduler::next_deadline() const {
   steady_time next = steady_time::max();
   if (!deadlines_.empty()) next = deadlines_.top().first;
   if (!held_.empty() && hold_until_ < next) next = hold_until_;
-  if (!silence_.empty() && silence_.top().first < next) next = silence_.top().first;
+  if (!silence_.empty()) next = std::min(next, std::max(silence_.top().first, next_silence_check_));
   return next;
 }
 

@@ -257,6 +257,7 @@ class scheduler {
     bool operator()(const silence_entry& a, const silence_entry& b) const { return a.first > b.first; }
   };
   std::priority_queue<silence_entry, std::vector<silence_entry>, later_silence> silence_;
+  steady_time next_silence_check_{};  ///< silence checks run at most once per heartbeat
   double job_us_ = 0;  ///< mean job duration (moving average), microseconds
   bool rtt_known_ = false;
   double rtt_us_ = 0;  ///< mean time from sending a job to a free slot to hearing it began
