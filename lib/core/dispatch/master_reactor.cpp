@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <csignal>
 #include <exception>
+#include <iterator>
 #include <utility>
 #include <variant>
 
@@ -104,16 +105,21 @@ void master_reactor::handle(worker_id w, proto::returned& m, event_time now) {
 }
 
 void master_reactor::handle(worker_id w, proto::done& d, event_time now) {
-  // The queued job that took this attempt's slot began first (no take-back must go for it).
-  if (d.next_started) run(sched_.attempt_started(w, d.next_started->first, d.next_started->second, now.steady), now);
-  if (!sched_.is_running(w, d.point, d.attempt)) return;
-  const attempt_output& buf = outputs_.ended(d);
-  exit_report report{d.exit_code, d.signal, d.worker_exiting, {}, std::chrono::microseconds(d.duration_us)};
-  if (cfg_.require_metrics && d.exit_code == 0 && !d.signal) {
-    auto missing = missing_metrics(cfg_.metrics, metrics_so_far(cfg_.metrics, buf));
-    if (!missing.empty()) report.failure = missing_metrics_error(missing);
+  // The queued job that took this attempt's slot began first (no take-back must go for it);
+  // the actions of both are carried out in one pass.
+  std::vector<scheduler_action> actions;
+  if (d.next_started) actions = sched_.attempt_started(w, d.next_started->first, d.next_started->second, now.steady);
+  if (sched_.is_running(w, d.point, d.attempt)) {
+    const attempt_output& buf = outputs_.ended(d);
+    exit_report report{d.exit_code, d.signal, d.worker_exiting, {}, std::chrono::microseconds(d.duration_us)};
+    if (cfg_.require_metrics && d.exit_code == 0 && !d.signal) {
+      auto missing = missing_metrics(cfg_.metrics, metrics_so_far(cfg_.metrics, buf));
+      if (!missing.empty()) report.failure = missing_metrics_error(missing);
+    }
+    auto ended = sched_.attempt_ended(w, d.point, d.attempt, report, now.steady);
+    actions.insert(actions.end(), std::make_move_iterator(ended.begin()), std::make_move_iterator(ended.end()));
   }
-  run(sched_.attempt_ended(w, d.point, d.attempt, report, now.steady), now);
+  run(std::move(actions), now);
 }
 
 void master_reactor::handle(worker_id w, proto::shutdown&, event_time now) {

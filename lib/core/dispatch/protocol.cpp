@@ -45,14 +45,18 @@ class reader {
     if (res.ec != std::errc{} || res.ptr != s.data() + s.size()) fail(std::string("bad ") + what);
     return v;
   }
+  /// An empty frame: none.
+  std::optional<point_id> optional_point(const char* what) {
+    const std::string& s = str(what);
+    if (s.empty()) return std::nullopt;
+    auto id = parse_point_id(s);
+    if (!id) fail(std::string("bad ") + what);
+    return id;
+  }
   point_id point() {
     auto id = parse_point_id(str("point id"));
     if (!id && error_.empty()) fail("bad point id");
     return id.value_or(0);
-  }
-  /// Reads the last frame again.
-  void back() {
-    if (i_ > 1) --i_;
   }
   /// What follows cannot be read (a hello of another version): leave it unchecked.
   void skip_rest() { i_ = f_.size(); }
@@ -131,13 +135,11 @@ void read(reader& r, done& d) {
   d.stdout_tail = r.str("stdout tail");
   d.worker_exiting = r.integer("worker exiting", 0, 1) == 1;
   d.error = r.str("error");
-  if (!r.str("next point").empty()) {  // an empty frame: no queued job began
-    r.back();
-    point_id next = r.point();
-    d.next_started = std::pair{next, static_cast<int>(r.integer("next attempt", 1, max_int))};
-  } else {
-    r.str("next attempt");
-  }
+  // Two empty frames: no queued job began in the freed slot.
+  if (std::optional<point_id> next = r.optional_point("next point"))
+    d.next_started = std::pair{*next, static_cast<int>(r.integer("next attempt", 1, max_int))};
+  else if (!r.str("next attempt").empty())
+    r.fail("next attempt without a next point");
 }
 
 template <class PointAttempt>

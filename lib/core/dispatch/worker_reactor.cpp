@@ -176,8 +176,7 @@ void worker_reactor::heartbeat_due(steady_time now) {
     return;
   }
   // Any message counts as a heartbeat: a worker that reported this round needs none.
-  if (sent_since_beat_) sent_since_beat_ = false;
-  else send(proto::heartbeat{});
+  if (!sent_since_beat_) send(proto::heartbeat{});
   sent_since_beat_ = false;
   arm(worker_timer::heartbeat, now + heartbeat_);
 }
@@ -297,19 +296,18 @@ void worker_reactor::on_job_ended(job_serial job, const job_exit& e) {
     d.worker_exiting = exiting_;
     d.error = e.error;
     jobs_.erase(it);
+    // The freed slot takes the queue's first job; the done says so (no `started` of its own).
+    std::optional<proto::job> next;
     if (!queue_.empty() && !exiting_ && live_jobs() < static_cast<std::size_t>(run_slots_)) {
-      proto::job next = std::move(queue_.front());
+      next = std::move(queue_.front());
       queue_.pop_front();
-      d.next_started = std::pair{next.point, next.attempt};
-      send(d);  // first: the master hears of the end before the next job's output
-      start_job(next);
-    } else {
-      send(d);
+      d.next_started = std::pair{next->point, next->attempt};
     }
-    if (exiting_ && jobs_.empty()) finish_exit();
-    return;
+    send(d);  // first: the master hears of the end before the next job's output
+    if (next) start_job(*next);
+  } else {
+    jobs_.erase(it);
   }
-  jobs_.erase(it);
   if (exiting_ && jobs_.empty()) finish_exit();
 }
 
