@@ -2,6 +2,7 @@
 #include "master.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -62,7 +63,9 @@ class master_loop : master_comm {
         log_(log),
         socket_(ctx_, zmq::socket_type::router),
         security_(io_, ctx_, cfg.auth, [this](const std::string& line) { log_line(line); }),
-        watcher_(io_, socket_, [this](frame_list&& f) { on_frames(std::move(f)); }),
+        watcher_(
+            io_, socket_, [this](frame_list&& f) { on_frames(std::move(f)); },
+            [this](const frame_list& f) { core_->on_unreachable(f.front(), now()); }),
         deadline_timer_(io_),
         heartbeat_timer_(io_),
         sync_timer_(io_),
@@ -123,7 +126,15 @@ class master_loop : master_comm {
     schedule_status();
     core_->start(now());
     io_.run();
-    if (!core_->fatal().empty()) throw std::runtime_error(core_->fatal());
+    if (!core_->fatal().empty()) {
+      try {
+        writer.flush();  // the canceled attempts' records, if the disk takes them
+      } catch (const std::exception&) {
+        // the first error is the one told
+      }
+      throw std::runtime_error(core_->fatal());
+    }
+    writer.flush();  // the last records (the loop ended before their turn): throws if it cannot
     return core_->outcome();
   }
 
@@ -160,10 +171,26 @@ class master_loop : master_comm {
   void log(const std::string& line, const std::string& kind) override { log_line(line, kind); }
 
   void record(const attempt_record& r) override {
-    writer_->append(r);
+    // Written at the end of this turn of the loop, with the other records of the batch of
+    // messages being handled: one write(2) for them all. A master killed before that turn
+    // ends loses them, as it would lose the messages it had not yet read.
+    writer_->append_later(r);
+    if (!flush_posted_) {
+      flush_posted_ = true;
+      boost::asio::post(io_, [this] { flush_records(); });
+    }
     // Lost and canceled attempts tell nothing about how long a job takes.
     if (r.status == attempt_status::ok || r.status == attempt_status::failed || r.status == attempt_status::timeout)
       eta_.attempt_ended(r.duration_s);
+  }
+
+  void flush_records() {
+    flush_posted_ = false;
+    try {
+      writer_->flush();
+    } catch (const std::exception& ex) {
+      core_->fail(ex.what(), now());
+    }
   }
 
   void wake_at(steady_time next) override {
@@ -379,6 +406,7 @@ class master_loop : master_comm {
   clock::time_point started_;
   std::chrono::system_clock::time_point started_wall_;
   bool done_ = false;
+  bool flush_posted_ = false;  ///< records wait for flush_records() on this turn of the loop
 };
 
 master::master(const sweep_config& cfg, const master_options& opts, std::ostream& log)

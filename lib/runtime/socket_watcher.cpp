@@ -22,8 +22,9 @@ auto retry_on_eintr(F f) {
 }  // namespace
 
 socket_watcher::socket_watcher(boost::asio::io_context& io, zmq::socket_t& socket,
-                               std::function<void(frame_list&&)> on_message)
-    : io_(io), socket_(socket), fd_(io), on_message_(std::move(on_message)) {}
+                               std::function<void(frame_list&&)> on_message,
+                               std::function<void(const frame_list&)> on_send_failed)
+    : io_(io), socket_(socket), fd_(io), on_message_(std::move(on_message)), on_send_failed_(std::move(on_send_failed)) {}
 
 socket_watcher::~socket_watcher() {
   *alive_ = false;
@@ -38,6 +39,9 @@ void socket_watcher::start() {
 
 void socket_watcher::stop() {
   if (stopped_) return;
+  // What a batch held goes out first (e.g. the master's last shutdowns); failures no longer matter.
+  for (const frame_list& frames : held_) send_now(frames);
+  held_.clear();
   stopped_ = true;
   boost::system::error_code ec;
   fd_.cancel(ec);
@@ -72,7 +76,9 @@ void socket_watcher::drain() {
   for (int batch = 0; batch < 64; ++batch) {
     if (stopped_) return;
     if (!(retry_on_eintr([&] { return socket_.get(zmq::sockopt::events); }) & ZMQ_POLLIN)) {
-      wait();
+      // The held sends may have consumed the FD's edge: look at ZMQ_EVENTS once more after them.
+      if (send_held()) kick();
+      else wait();
       return;
     }
     frame_list frames;
@@ -85,12 +91,33 @@ void socket_watcher::drain() {
       more = part.more();
     }
     if (frames.empty()) continue;
+    in_batch_ = true;
     on_message_(std::move(frames));
+    in_batch_ = false;
   }
+  send_held();
   kick();  // more may be waiting: continue after other handlers had a turn
 }
 
-bool socket_watcher::send(const frame_list& frames) {
+bool socket_watcher::send(frame_list frames) {
+  if (stopped_) return false;
+  if (in_batch_) {
+    held_.push_back(std::move(frames));
+    return true;
+  }
+  return send_now(frames);
+}
+
+bool socket_watcher::send_held() {
+  if (held_.empty()) return false;
+  std::vector<frame_list> held = std::move(held_);
+  held_.clear();
+  for (const frame_list& frames : held)
+    if (!send_now(frames) && on_send_failed_ && !stopped_) on_send_failed_(frames);
+  return true;
+}
+
+bool socket_watcher::send_now(const frame_list& frames) {
   if (stopped_) return false;
   bool ok = true;
   try {

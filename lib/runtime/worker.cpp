@@ -67,13 +67,14 @@ class worker : worker_comm {
         monitor_watcher_(io_, monitor_, [this](frame_list&& f) { on_socket_event(f); }),
         hello_timer_(io_),
         heartbeat_timer_(io_),
+        report_timer_(io_),
         reap_timer_(io_),
         signals_(io_, SIGINT, SIGTERM),
         child_signals_(io_, SIGCHLD),
         runner_(
             io_, opts_.name, log_,
-            [this](job_serial job, int stream, std::string_view bytes) { reactor_.on_output(job, stream, bytes); },
-            [this](job_serial job, const job_exit& e) { reactor_.on_job_ended(job, e); }),
+            [this](job_serial job, int stream, std::string_view bytes) { reactor_.on_output(job, stream, bytes, clock::now()); },
+            [this](job_serial job, const job_exit& e) { reactor_.on_job_ended(job, e, clock::now()); }),
         reactor_(worker_settings{opts_.name, opts_.slots, opts_.once, opts_.connect}, runner_, *this) {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     std::random_device rd;
@@ -143,7 +144,12 @@ class worker : worker_comm {
   }
 
   boost::asio::steady_timer& timer(worker_timer t) {
-    return t == worker_timer::hello ? hello_timer_ : heartbeat_timer_;
+    switch (t) {
+      case worker_timer::hello: return hello_timer_;
+      case worker_timer::heartbeat: return heartbeat_timer_;
+      case worker_timer::report: break;
+    }
+    return report_timer_;
   }
 
   void on_heartbeat_timer() {
@@ -204,6 +210,7 @@ class worker : worker_comm {
     if (!deliver) socket_.set(zmq::sockopt::linger, 0);
     hello_timer_.cancel();
     heartbeat_timer_.cancel();
+    report_timer_.cancel();
     reap_timer_.cancel();
     signals_.cancel();
     child_signals_.cancel();
@@ -221,7 +228,7 @@ class worker : worker_comm {
   zmq::socket_t socket_;
   zmq::socket_t monitor_;  ///< PAIR: the disconnections of socket_
   socket_watcher watcher_, monitor_watcher_;
-  boost::asio::steady_timer hello_timer_, heartbeat_timer_, reap_timer_;
+  boost::asio::steady_timer hello_timer_, heartbeat_timer_, report_timer_, reap_timer_;
   boost::asio::signal_set signals_, child_signals_;
   process_runner runner_;
   worker_reactor reactor_;

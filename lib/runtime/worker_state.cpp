@@ -189,10 +189,13 @@ void worker_state::write() {
   if (fd_ < 0) return;
   std::string text = header;
   for (const auto& [token, pgid] : jobs_) text += "job " + std::to_string(pgid) + " " + token + "\n";
+  // Padded with empty lines (which the reader skips) over what an earlier, longer text left,
+  // instead of truncating: an ftruncate per job start and end cost the worker as much as its
+  // pipes (perf, bench/run e). The file is as long as the most jobs that ran at once.
+  if (text.size() < written_) text.append(written_ - text.size(), '\n');
   // Best effort: a failed write only weakens the clean-up after a SIGKILL. Without fsync: the
   // page cache outlives a killed process, and after a reboot there is nothing left to kill.
-  if (::pwrite(fd_, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size()))
-    [[maybe_unused]] int ignored = ::ftruncate(fd_, static_cast<off_t>(text.size()));
+  if (::pwrite(fd_, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size())) written_ = text.size();
 }
 
 }  // namespace gridctl

@@ -45,6 +45,7 @@ class worker_state {
 
   std::filesystem::path path_;
   int fd_ = -1;
+  std::size_t written_ = 0;  ///< bytes in the file (the text of the last write, padded)
   std::map<std::string, pid_t> jobs_;  // token -> process group
 };
 

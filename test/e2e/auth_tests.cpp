@@ -81,7 +81,7 @@ BOOST_AUTO_TEST_CASE(unauthorized_peers_receive_nothing_while_an_authorized_work
     s->set(zmq::sockopt::linger, 0);
     s->set(zmq::sockopt::rcvtimeo, 100);
     s->connect(endpoint);
-    send_frames(*s, {"hello", "2", "intruder", "1", "1"});
+    send_frames(*s, {"hello", protocol, "intruder", "1", "1"});
   }
   pid_t worker = sb.start("worker", {gridctl_path(), "worker", "--connect", endpoint, "--auth", "curve", "--slots", "4",
                                      "--once", "--name", "trusted"}, env);

@@ -83,7 +83,7 @@ BOOST_AUTO_TEST_CASE(garbage_on_the_port_does_not_disturb_the_sweep) {
     // Linger: what it queued still leaves after the socket is closed, before the master can
     // notice its silence (3 heartbeats).
     zmq::socket_t fake = dealer(ctx, endpoint, 5000ms);
-    send_frames(fake, {"hello", "2", "fake", "1", "0"});
+    send_frames(fake, {"hello", protocol, "fake", "1", "0"});
     BOOST_REQUIRE_MESSAGE(receive_type(fake, "welcome", 5000ms), "no welcome for a proper hello");
     auto job = receive_type(fake, "job", 5000ms);
     BOOST_REQUIRE_MESSAGE(job, "the registered fake worker got no job");
@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(garbage_on_the_port_does_not_disturb_the_sweep) {
     send_frames(fake, {"done", point});
     send_frames(fake, {"output", point, attempt, "3", "bad stream\n"});
     send_frames(fake, {"output", point, "-1", "1", "bad attempt\n"});
-    send_frames(fake, {"welcome", "2", "1000", "0"});     // only a master sends these
+    send_frames(fake, {"welcome", protocol, "1000", "0"});     // only a master sends these
     send_frames(fake, {"cancel", point, attempt});
     send_frames(fake, {"job", point, attempt, "true", "/", "", "0", "0"});
     send_frames(fake, {"done", "0000000000000000", "1", "0", "", "0", "0", "0", "0", "", "0"});  // not its job
@@ -114,8 +114,8 @@ BOOST_AUTO_TEST_CASE(garbage_on_the_port_does_not_disturb_the_sweep) {
     send_frames(d, {"", "", ""});
     send_frames(d, {"done", "nothex", "x"});
     send_frames(d, {"hello", "abc"});
-    send_frames(d, {"hello", "2"});
-    send_frames(d, {"hello", "2", "x", "0"});
+    send_frames(d, {"hello", protocol});
+    send_frames(d, {"hello", protocol, "x", "0"});
     send_frames(d, {"job", "0123456789abcdef", "1", "true", "/", "", "0", "0"});
     send_frames(d, {"output", "0123456789abcdef", "1", "1", "hi"});
     send_frames(d, {"heartbeat"});

@@ -32,6 +32,8 @@ using clock_type = std::chrono::steady_clock;
 /// Absolute paths of the binaries under test (from the build, see test/CMakeLists.txt).
 std::string gridctl_path();
 std::string think_path();
+/// The binary's protocol version, for the raw peers that speak to it (from lib/core/dispatch/protocol.hpp).
+inline const std::string protocol = GRIDCTL_E2E_PROTOCOL;
 
 /// What the results file holds: the header, then one object per complete record line.
 struct results {

@@ -113,7 +113,7 @@ BOOST_AUTO_TEST_CASE(a_dropped_connection_makes_the_worker_register_again) {
   std::uint64_t first = next_hello(router, id, 10s);
   BOOST_REQUIRE_MESSAGE(first > 0, "no hello from the worker");
   // A heartbeat of a minute: a silent master would only be noticed after 3 minutes.
-  send(router, {id, "welcome", "2", "60000", "0"});
+  send(router, {id, "welcome", protocol, "60000", "0"});
   BOOST_REQUIRE(wait_until([&] { return contains(sb.err_of(worker), "registered with the master"); }, 5s));
 
   // One frame above the worker's ZMQ_MAXMSGSIZE: libzmq drops the connection (and reconnects).

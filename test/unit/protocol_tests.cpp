@@ -148,8 +148,8 @@ const std::string id_text = "0123456789abcdef";
 /// One well-formed frame list per message type.
 std::vector<proto::frames> valid_frames() {
   return {
-      {"hello", "2", "node07", "4", "0"},
-      {"welcome", "2", "1000", "4"},
+      {"hello", std::to_string(proto::version), "node07", "4", "0"},
+      {"welcome", std::to_string(proto::version), "1000", "4"},
       {"refuse", "go away"},
       {"job", id_text, "1", "./think 1 2", "/home/u/sweep", "GRIDCTL_POINT=0123456789abcdef\0A=x=y\0"s, "1048576",
        "5000"},
@@ -558,8 +558,9 @@ BOOST_AUTO_TEST_CASE(a_hello_of_another_version_decodes_with_that_version) {
       {"hello", "0", "x"},
       {"hello", "999", "name", "slots?", "and", "more", "frames"},
       {"hello", "2147483647", "n", "0"},
+      {"hello", "2", "node07", "4", "0"},
   };
-  const int versions[] = {1, 1, 0, 999, 2147483647};
+  const int versions[] = {1, 1, 0, 999, 2147483647, 2};
   for (std::size_t i = 0; i < hellos.size(); ++i) {
     BOOST_TEST_CONTEXT(show(hellos[i])) {
       auto d = decode_safely(hellos[i]);
@@ -571,10 +572,11 @@ BOOST_AUTO_TEST_CASE(a_hello_of_another_version_decodes_with_that_version) {
     }
   }
   // The same shapes with our own version are malformed.
-  expect_error({"hello", "2"}, "hello 2 without name");
-  expect_error({"hello", "2", "node07", "4", "0", "x"}, "hello 2 with an extra frame");
-  expect_error({"hello", "2", "node07", "4"}, "hello 2 without registration");
-  expect_error({"hello", "2", "node07", "0"}, "hello 2 with no slots");
+  const std::string ours = std::to_string(proto::version);
+  expect_error({"hello", ours}, "hello without name");
+  expect_error({"hello", ours, "node07", "4", "0", "x"}, "hello with an extra frame");
+  expect_error({"hello", ours, "node07", "4"}, "hello without registration");
+  expect_error({"hello", ours, "node07", "0"}, "hello with no slots");
   // And a version that is not a number is an error, not a hello.
   expect_error({"hello", "v2", "node07", "4"}, "hello v2");
   expect_error({"hello"}, "hello without version");

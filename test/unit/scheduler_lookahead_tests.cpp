@@ -23,10 +23,10 @@ std::vector<scheduler_action> measure_short_job(harness& h, int slots = 1) {
   BOOST_TEST_REQUIRE(d.size() == static_cast<std::size_t>(slots));  // no lookahead before a measure
   h.advance(1ms);
   for (const auto& x : d) h.start(x);
-  h.advance(2ms);
-  auto acts = h.end(d[0], ok_after(2ms));
+  h.advance(4ms);
+  auto acts = h.end(d[0], ok_after(4ms));
   for (std::size_t i = 1; i < d.size(); ++i) {
-    auto more = h.end(d[i], ok_after(2ms));
+    auto more = h.end(d[i], ok_after(4ms));
     acts.insert(acts.end(), more.begin(), more.end());
   }
   return acts;
@@ -53,15 +53,16 @@ BOOST_AUTO_TEST_CASE(short_jobs_get_a_queue_beyond_the_slots_and_it_is_bounded) 
   harness h(make_tasks(100));
   auto acts = measure_short_job(h);
   BOOST_TEST_CONTEXT(describe(acts)) {
-    // Round trip 1 ms, jobs of 2 ms: one slot needs 2 * 1 * 1 / 2 = 1 queued job.
+    // Round trip 1 ms, jobs of 4 ms: one slot needs 4 * 1 * 1 / 4 = 1 queued job.
     BOOST_TEST(h.s.depth_for(1) == 1);
     BOOST_TEST(dispatches(acts).size() == 2u);  // the free slot and the queue
   }
   BOOST_TEST(h.s.running() == 2u);
   // Shorter jobs want more, but never beyond lookahead_cap.
   BOOST_TEST(h.s.depth_for(64) == lookahead_cap(64));
-  BOOST_TEST(lookahead_cap(1) == 2);
-  BOOST_TEST(lookahead_cap(64) == 16);
+  BOOST_TEST(lookahead_cap(1) == 4);
+  BOOST_TEST(lookahead_cap(4) == 8);
+  BOOST_TEST(lookahead_cap(64) == 32);
 }
 
 BOOST_AUTO_TEST_CASE(long_jobs_get_no_queue) {

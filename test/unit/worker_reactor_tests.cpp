@@ -274,7 +274,7 @@ BOOST_AUTO_TEST_CASE(each_live_job_gets_its_own_slot_number_and_a_freed_one_is_r
   job_serial b = h.give(make_job(point_b, 1));
   BOOST_TEST(slot_of(a) == "0");
   BOOST_TEST(slot_of(b) == "1");
-  h.r.on_job_ended(a, exited(0));
+  h.r.on_job_ended(a, exited(0), h.now);
   job_serial c = h.give(make_job(point_a, 2));
   BOOST_TEST(slot_of(c) == "0");  // a's, free again; b still holds 1
 }
@@ -293,7 +293,7 @@ BOOST_AUTO_TEST_CASE(a_job_is_spawned_with_its_spec_and_its_end_reported) {
   BOOST_TEST(spec.kill_grace.count() == 250);
   job_exit e = exited(4);
   e.error = "a process left behind by the job held its output open; it was killed";
-  h.r.on_job_ended(s, e);
+  h.r.on_job_ended(s, e, h.now);
   auto done = h.sent<proto::done>();
   BOOST_TEST_REQUIRE(done.size() == 1u);
   BOOST_TEST(done[0].point == point_a);
@@ -306,7 +306,7 @@ BOOST_AUTO_TEST_CASE(a_job_is_spawned_with_its_spec_and_its_end_reported) {
   BOOST_TEST(!done[0].worker_exiting);
   BOOST_TEST(h.r.jobs() == 0u);
   // A second end of the same job (it cannot come, but if it did) is not reported twice.
-  h.r.on_job_ended(s, e);
+  h.r.on_job_ended(s, e, h.now);
   BOOST_TEST(h.sent<proto::done>().size() == 1u);
 }
 
@@ -343,7 +343,7 @@ BOOST_AUTO_TEST_CASE(a_cancel_kills_only_its_attempt) {
   BOOST_TEST_REQUIRE(h.runner.killed.size() == 1u);
   BOOST_TEST(h.runner.killed[0] == a);
   // The killed job's end is reported as usual: the master records it canceled.
-  h.r.on_job_ended(a, killed_by(15));
+  h.r.on_job_ended(a, killed_by(15), h.now);
   auto done = h.sent<proto::done>();
   BOOST_TEST_REQUIRE(done.size() == 1u);
   BOOST_TEST(done[0].signal.value_or(0) == 15);
@@ -353,11 +353,11 @@ BOOST_AUTO_TEST_CASE(output_travels_up_to_the_limit_per_stream_and_the_rest_is_c
   harness h;
   h.register_now();
   job_serial s = h.give(make_job(point_a, 1, 10));
-  h.r.on_output(s, 1, "123456");
-  h.r.on_output(s, 2, "ab");
-  h.r.on_output(s, 1, "7890ABCDEF");  // 4 fit
-  h.r.on_output(s, 1, "GH");
-  h.r.on_output(s, 2, "cdefghijklmn");  // 8 fit
+  h.r.on_output(s, 1, "123456", h.now);
+  h.r.on_output(s, 2, "ab", h.now);
+  h.r.on_output(s, 1, "7890ABCDEF", h.now);  // 4 fit
+  h.r.on_output(s, 1, "GH", h.now);
+  h.r.on_output(s, 2, "cdefghijklmn", h.now);  // 8 fit
   auto out = h.sent<proto::output>();
   BOOST_TEST_REQUIRE(out.size() == 4u);
   BOOST_TEST(out[0].stream == 1);
@@ -368,7 +368,7 @@ BOOST_AUTO_TEST_CASE(output_travels_up_to_the_limit_per_stream_and_the_rest_is_c
   BOOST_TEST(out[3].stream == 2);
   BOOST_TEST(out[3].bytes == "cdefghij");
   for (const auto& o : out) BOOST_TEST(o.point == point_a);
-  h.r.on_job_ended(s, exited(0));
+  h.r.on_job_ended(s, exited(0), h.now);
   auto done = h.sent<proto::done>();
   BOOST_TEST_REQUIRE(done.size() == 1u);
   BOOST_TEST(done[0].stdout_dropped == 8u);
@@ -381,8 +381,8 @@ BOOST_AUTO_TEST_CASE(the_stdout_tail_is_the_last_64_KiB_and_only_sent_when_somet
   harness h;
   h.register_now();
   job_serial whole = h.give(make_job(point_a, 1, 100));
-  h.r.on_output(whole, 1, "all of it fits");
-  h.r.on_job_ended(whole, exited(0));
+  h.r.on_output(whole, 1, "all of it fits", h.now);
+  h.r.on_job_ended(whole, exited(0), h.now);
   auto done = h.sent<proto::done>();
   BOOST_TEST_REQUIRE(done.size() == 1u);
   BOOST_TEST(done[0].stdout_dropped == 0u);
@@ -393,9 +393,9 @@ BOOST_AUTO_TEST_CASE(the_stdout_tail_is_the_last_64_KiB_and_only_sent_when_somet
   for (int i = 0; i < 3000; ++i) {
     std::string chunk = "line " + std::to_string(i) + " of a chatty job\n";
     printed += chunk;
-    h.r.on_output(big, 1, chunk);
+    h.r.on_output(big, 1, chunk, h.now);
   }
-  h.r.on_job_ended(big, exited(0));
+  h.r.on_job_ended(big, exited(0), h.now);
   done = h.sent<proto::done>();
   BOOST_TEST_REQUIRE(done.size() == 2u);
   BOOST_TEST(done[1].stdout_dropped == printed.size() - 100);
@@ -442,11 +442,11 @@ BOOST_AUTO_TEST_CASE(after_unknown_the_stale_jobs_are_killed_unreported_and_hold
   BOOST_TEST(h.runner.killed.back() == new_a);
   // The stale jobs' output and ends are not reported; the new job's are.
   h.comm.sent.clear();
-  h.r.on_output(old_a, 1, "late");
-  h.r.on_job_ended(old_a, killed_by(15));
-  h.r.on_job_ended(old_b, exited(0));
+  h.r.on_output(old_a, 1, "late", h.now);
+  h.r.on_job_ended(old_a, killed_by(15), h.now);
+  h.r.on_job_ended(old_b, exited(0), h.now);
   BOOST_TEST(h.comm.sent.empty(), "sent: " << h.types_sent());
-  h.r.on_job_ended(new_a, killed_by(15));
+  h.r.on_job_ended(new_a, killed_by(15), h.now);
   auto done = h.sent<proto::done>();
   BOOST_TEST_REQUIRE(done.size() == 1u);
   BOOST_TEST(done[0].point == point_a);
@@ -519,7 +519,7 @@ BOOST_AUTO_TEST_CASE(a_dropped_connection_reconnects_and_registers_again) {
   // libzmq may report the drop more than once: until welcomed again, nothing more happens.
   h.r.on_disconnected(h.now);
   BOOST_TEST(h.comm.reconnects == 1);
-  h.r.on_job_ended(s, killed_by(15));
+  h.r.on_job_ended(s, killed_by(15), h.now);
   BOOST_TEST(h.sent<proto::done>().empty());
 }
 
@@ -576,9 +576,9 @@ BOOST_AUTO_TEST_CASE(a_signal_kills_the_jobs_reports_them_says_goodbye_and_exits
   BOOST_TEST(h.sent<proto::hello>().empty());
   h.comm.sent.clear();
   // A job that exits 0 during the shutdown is reported with its exit code: the master records it ok.
-  h.r.on_job_ended(a, exited(0));
+  h.r.on_job_ended(a, exited(0), h.now);
   BOOST_TEST(!h.comm.exit_status.has_value());
-  h.r.on_job_ended(b, killed_by(15));
+  h.r.on_job_ended(b, killed_by(15), h.now);
   auto done = h.sent<proto::done>();
   BOOST_TEST_REQUIRE(done.size() == 2u);
   BOOST_TEST(done[0].point == point_a);
@@ -622,7 +622,7 @@ BOOST_AUTO_TEST_CASE(once_exits_when_the_sweep_is_over_and_its_jobs_have_ended) 
   BOOST_TEST_REQUIRE(!h.runner.killed.empty());  // kill() is idempotent: it may come twice
   for (job_serial k : h.runner.killed) BOOST_TEST(k == s);
   BOOST_TEST(!h.comm.exit_status.has_value());
-  h.r.on_job_ended(s, killed_by(15));
+  h.r.on_job_ended(s, killed_by(15), h.now);
   BOOST_TEST(h.sent<proto::done>().empty());  // the sweep is over: its attempt is stale
   BOOST_TEST_REQUIRE(h.comm.exit_status.has_value());
   BOOST_TEST(*h.comm.exit_status == 0);
@@ -633,6 +633,116 @@ BOOST_AUTO_TEST_CASE(once_exits_when_the_sweep_is_over_and_its_jobs_have_ended) 
   idle.receive(proto::shutdown{"end"});
   BOOST_TEST_REQUIRE(idle.comm.exit_status.has_value());
   BOOST_TEST(*idle.comm.exit_status == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// =============================================================================================
+BOOST_AUTO_TEST_SUITE(worker_reactor_queue)
+
+/// A worker of 1 slot running point_a (its `started` already sent) with `queued` jobs of
+/// point_c (attempts 10, 11, ...) in its queue; what it sent so far is forgotten.
+job_serial one_running_and_queued(harness& h, int queued) {
+  h.register_now();
+  job_serial a = h.give(make_job(point_a));
+  BOOST_TEST_REQUIRE(h.sent<proto::started>().size() == 1u);  // the queue was empty: at once
+  for (int i = 0; i < queued; ++i) h.receive(make_job(point_c, 10 + i));
+  BOOST_TEST_REQUIRE(h.runner.spawned.size() == 1u);
+  h.comm.sent.clear();
+  return a;
+}
+
+BOOST_AUTO_TEST_CASE(a_freed_slot_starts_the_queued_job_and_the_done_says_so) {
+  harness h(settings(1));
+  job_serial a = one_running_and_queued(h, 1);
+  h.r.on_job_ended(a, exited(0), h.now);
+  BOOST_TEST_REQUIRE(h.runner.spawned.size() == 2u);
+  BOOST_TEST(h.runner.spawned.back().second.command == "./think 10");
+  auto done = h.sent<proto::done>();
+  BOOST_TEST_REQUIRE(done.size() == 1u);  // the queue is empty now: sent at once
+  BOOST_TEST(done[0].point == point_a);
+  BOOST_TEST_REQUIRE(done[0].next_started.has_value());
+  BOOST_TEST(done[0].next_started->first == point_c);
+  BOOST_TEST(done[0].next_started->second == 10);
+  BOOST_TEST(h.sent<proto::started>().empty());
+}
+
+BOOST_AUTO_TEST_CASE(reports_wait_while_the_queue_covers_and_go_together_once_half_of_it_is_used) {
+  harness h(settings(1));
+  job_serial a = one_running_and_queued(h, 4);
+  h.r.on_output(a, 1, "result 1\n", h.now);
+  h.r.on_job_ended(a, exited(0), h.now);  // 10 starts; 3 of 4 still queued
+  BOOST_TEST(h.comm.sent.empty(), "sent: " << h.types_sent());
+  BOOST_TEST_REQUIRE(h.armed(worker_timer::report));
+  BOOST_TEST((h.comm.armed.at(worker_timer::report) == h.now + report_hold_max));
+  h.advance(1ms);
+  h.r.on_job_ended(h.runner.spawned.back().first, exited(0), h.now);  // 11 starts; 2 of 4 queued
+  BOOST_TEST(h.types_sent() == "output done done ");  // in the order they happened
+  auto done = h.sent<proto::done>();
+  BOOST_TEST_REQUIRE(done.size() == 2u);
+  BOOST_TEST(done[0].point == point_a);
+  BOOST_TEST(done[1].attempt == 10);
+  BOOST_TEST(done[1].next_started->second == 11);
+  BOOST_TEST(!h.armed(worker_timer::report));
+}
+
+BOOST_AUTO_TEST_CASE(held_reports_go_out_after_report_hold_max_at_the_latest) {
+  harness h(settings(1));
+  job_serial a = one_running_and_queued(h, 4);
+  h.r.on_job_ended(a, exited(0), h.now);
+  BOOST_TEST(h.comm.sent.empty());
+  h.fire(worker_timer::report);
+  BOOST_TEST(h.types_sent() == "done ");
+}
+
+BOOST_AUTO_TEST_CASE(any_other_message_sends_the_held_reports_first) {
+  harness h(settings(1));
+  job_serial a = one_running_and_queued(h, 4);
+  h.r.on_job_ended(a, exited(0), h.now);
+  h.receive(proto::take_back{point_c, 13});  // still queued: given back
+  BOOST_TEST(h.types_sent() == "done returned ");
+  BOOST_TEST(!h.armed(worker_timer::report));
+  // A take_back for a job that already started is ignored.
+  h.comm.sent.clear();
+  h.receive(proto::take_back{point_c, 10});
+  BOOST_TEST(h.comm.sent.empty(), "sent: " << h.types_sent());
+}
+
+BOOST_AUTO_TEST_CASE(a_reset_sends_the_held_reports_before_it_drops_the_queue) {
+  harness h(settings(1));
+  job_serial a = one_running_and_queued(h, 4);
+  h.r.on_job_ended(a, exited(0), h.now);
+  h.receive(proto::shutdown{"unknown"});
+  BOOST_TEST(h.types_sent().rfind("done ", 0) == 0, "sent: " << h.types_sent());
+  BOOST_TEST(h.sent<proto::hello>().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(the_masters_heartbeat_is_answered_unless_something_went_out_since_our_last_one) {
+  harness h(settings(1));
+  h.register_now();
+  h.fire(worker_timer::heartbeat);  // the hello went out this round: it counts as our heartbeat
+  BOOST_TEST(h.comm.sent.empty(), "sent: " << h.types_sent());
+  h.receive(proto::heartbeat{});
+  BOOST_TEST(h.types_sent() == "heartbeat ");
+  h.receive(proto::heartbeat{});  // a second one before our own heartbeat time: no answer
+  BOOST_TEST(h.types_sent() == "heartbeat ");
+  h.fire(worker_timer::heartbeat);  // we answered this round: nothing of our own either
+  BOOST_TEST(h.types_sent() == "heartbeat ");
+  h.comm.sent.clear();
+  h.give(make_job(point_a));  // `started` counts as a heartbeat
+  h.receive(proto::heartbeat{});
+  BOOST_TEST(h.types_sent() == "started ");
+  h.fire(worker_timer::heartbeat);
+  h.receive(proto::heartbeat{});
+  BOOST_TEST(h.types_sent() == "started heartbeat ");
+}
+
+BOOST_AUTO_TEST_CASE(silence_from_the_master_still_gets_our_own_heartbeat) {
+  harness h(settings(1));
+  h.register_now();
+  h.fire(worker_timer::heartbeat);  // the hello counted for this round
+  h.fire(worker_timer::heartbeat);
+  BOOST_TEST(h.types_sent() == "heartbeat ");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -59,6 +59,14 @@ void master_reactor::on_message(const std::string& routing_id, proto::to_master 
   std::visit([&](auto& msg) { handle(*w, msg, now); }, m);
 }
 
+void master_reactor::on_unreachable(const std::string& routing_id, event_time now) {
+  std::optional<worker_id> w = peers_.find(routing_id);
+  if (!w || !sched_.knows(*w)) return;
+  std::vector<scheduler_action> actions;
+  leave(*w, now, actions);
+  run(std::move(actions), now);
+}
+
 void master_reactor::on_hello(const std::string& routing_id, const proto::hello& h, event_time now) {
   // cores_per_job = N: a worker of S slots (its CPUs) runs S / N jobs at once, at least one.
   const int jobs_at_once = std::max(1, h.slots / cfg_.cores_per_job);

@@ -56,7 +56,9 @@ struct sweep_outcome {
 class master_comm {
  public:
   virtual ~master_comm() = default;
-  /// Queues a message to the peer with this routing id; false when the peer is gone.
+  /// Queues a message to the peer with this routing id; false when the peer is gone. A send
+  /// the loop held (to write a batch together) and that then failed comes back through
+  /// master_reactor::on_unreachable.
   virtual bool send(const std::string& routing_id, const protocol::to_worker& m) = 0;
   /// One line for the master's log (without "gridctl: " and the newline); alike lines are told
   /// by `kind` (the loop's log_throttle collapses them).
@@ -78,6 +80,8 @@ class master_reactor {
   void start(event_time now);
   /// A well-formed message from the peer with this routing id.
   void on_message(const std::string& routing_id, protocol::to_master m, event_time now);
+  /// A message to this peer could not be sent (it is gone): like a goodbye.
+  void on_unreachable(const std::string& routing_id, event_time now);
   /// Time passed: deadlines and silent workers (call at wake_at times and every heartbeat).
   void on_tick(event_time now);
   /// Sends a heartbeat to every peer.

@@ -197,8 +197,10 @@ int scheduler::depth_for(int slots) const {
   if (job_us_ <= 0) return 0;  // nothing measured yet: the first jobs go to free slots only
   const double rtt = rtt_known_ ? rtt_us_ : 1000.0;  // 1 ms until measured
   if (job_us_ >= long_job_round_trips * rtt) return 0;
-  // Jobs that end on this worker during one round trip; twice that covers the jitter.
-  const double need = 2.0 * slots * rtt / job_us_;
+  // S R / D jobs end on this worker during one round trip. The worker reports when half its
+  // queue is used up (worker_reactor::report), so the other half must cover a round trip:
+  // twice that, and twice again for the jitter of a loaded machine.
+  const double need = 4.0 * slots * rtt / job_us_;
   return std::min(lookahead_cap(slots), std::max(1, static_cast<int>(std::ceil(need))));
 }
 

@@ -90,8 +90,9 @@ struct exit_report {
   std::chrono::microseconds duration{0};  ///< how long the job ran (for the lookahead depth)
 };
 
-/// The most jobs a worker of `slots` slots may hold beyond them (the worker refuses more).
-inline int lookahead_cap(int slots) { return slots < 2 ? 2 : slots > 16 ? 16 : slots; }
+/// The most jobs a worker of `slots` slots may hold beyond them (the worker refuses more):
+/// twice its slots, between 4 and 32.
+inline int lookahead_cap(int slots) { return slots < 2 ? 4 : slots > 16 ? 32 : 2 * slots; }
 /// Jobs this many round trips long (or longer) get no lookahead: a round trip costs a slot
 /// under 0.1 % of its time.
 inline constexpr int long_job_round_trips = 1000;

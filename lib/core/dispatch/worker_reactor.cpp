@@ -134,7 +134,9 @@ void worker_reactor::on_handshake_failed(const std::string& reason) {
 }
 
 void worker_reactor::drop_stale_jobs() {
+  flush_reports();  // what was said before the reset goes out as it would have
   queue_.clear();  // never started: the master that sent them no longer knows them
+  queue_high_ = 0;
   for (auto& [serial, rj] : jobs_) {
     rj.stale = true;
     runner_.kill(serial);
@@ -159,6 +161,7 @@ void worker_reactor::on_timer(worker_timer t, steady_time now) {
   auto& due = due_[static_cast<int>(t)];
   if (exited_ || !due || now < *due) return;
   due.reset();
+  if (t == worker_timer::report) return flush_reports();
   if (t == worker_timer::heartbeat) return heartbeat_due(now);
   if (between_sweeps_) return say_hello(now);
   repeat_hello(now);
@@ -175,15 +178,51 @@ void worker_reactor::heartbeat_due(steady_time now) {
     say_hello(now);
     return;
   }
-  // Any message counts as a heartbeat: a worker that reported this round needs none.
+  // Any message counts as a heartbeat: a worker that sent anything this round (usually the
+  // answer to the master's heartbeat) needs none.
   if (!sent_since_beat_) send(proto::heartbeat{});
   sent_since_beat_ = false;
   arm(worker_timer::heartbeat, now + heartbeat_);
 }
 
+void worker_reactor::handle(proto::heartbeat&, steady_time) {
+  // Answered at once unless something else went out since our last heartbeat time: the
+  // answers of all workers then reach the master together, right after its own round, and it
+  // reads them in a few wakes instead of one wake per worker spread over the interval.
+  if (welcomed_ && !sent_since_beat_) send(proto::heartbeat{});
+}
+
+// ---- sending -----------------------------------------------------------------------------
+
+void worker_reactor::send(const proto::to_master& m) {
+  flush_reports();
+  sent_since_beat_ = true;
+  comm_.send(m);
+}
+
+void worker_reactor::report(proto::to_master m, steady_time now) {
+  held_.push_back(std::move(m));
+  // Half the queue the master last filled is used up: it must hear of these ends now, so that
+  // its answer comes while the other half still covers the slots that free meanwhile. Until
+  // then the next slots to free are covered, and this report can wait for others (the master
+  // then reads them, and sends their jobs, together), but not for long (results, output).
+  if (queue_.size() * 2 <= queue_high_) return flush_reports();
+  if (!due_[static_cast<int>(worker_timer::report)]) arm(worker_timer::report, now + report_hold_max);
+}
+
+void worker_reactor::flush_reports() {
+  if (held_.empty()) return;
+  disarm(worker_timer::report);
+  std::vector<proto::to_master> held = std::move(held_);
+  held_.clear();
+  sent_since_beat_ = true;
+  queue_high_ = queue_.size();
+  for (const proto::to_master& m : held) comm_.send(m);
+}
+
 // ---- jobs --------------------------------------------------------------------------------
 
-void worker_reactor::handle(proto::job& j, steady_time) {
+void worker_reactor::handle(proto::job& j, steady_time now) {
   // A job that comes between our new hello and its welcome was sent to the registration we
   // dropped (a master that was slow, not gone): the master ends it as lost when the hello
   // reaches it. Taken, it would hold a slot of the new registration, whose jobs would then be
@@ -195,11 +234,13 @@ void worker_reactor::handle(proto::job& j, steady_time) {
   }
   // Stale jobs (being killed after a master reset) do not hold a slot of the new master's.
   if (live_jobs() < static_cast<std::size_t>(run_slots_) && queue_.empty()) {
-    send(proto::started{j.point, j.attempt});
-    return start_job(j);
+    start_job(j);
+    report(proto::started{j.point, j.attempt}, now);  // the queue is empty: it goes at once
+    return;
   }
   if (queue_.size() >= static_cast<std::size_t>(lookahead_cap(run_slots_))) return refuse_job(j);
   queue_.push_back(std::move(j));
+  queue_high_ = std::max(queue_high_, queue_.size());
 }
 
 void worker_reactor::start_job(proto::job& j) {
@@ -250,6 +291,7 @@ void worker_reactor::return_queue() {
   if (welcomed_)
     for (const proto::job& j : queue_) send(proto::returned{j.point, j.attempt});
   queue_.clear();
+  queue_high_ = 0;
 }
 
 void worker_reactor::handle(proto::cancel& c, steady_time) {
@@ -258,7 +300,16 @@ void worker_reactor::handle(proto::cancel& c, steady_time) {
     if (!rj.stale && rj.point == c.point && rj.attempt == c.attempt) runner_.kill(serial);
 }
 
-void worker_reactor::on_output(job_serial job, int stream, std::string_view bytes) {
+std::optional<std::pair<point_id, int>> worker_reactor::start_next_queued() {
+  if (queue_.empty() || exiting_ || live_jobs() >= static_cast<std::size_t>(run_slots_)) return std::nullopt;
+  proto::job next = std::move(queue_.front());
+  queue_.pop_front();
+  std::pair<point_id, int> started{next.point, next.attempt};
+  start_job(next);
+  return started;
+}
+
+void worker_reactor::on_output(job_serial job, int stream, std::string_view bytes, steady_time now) {
   auto it = jobs_.find(job);
   if (exited_ || it == jobs_.end() || it->second.stale || (stream != 1 && stream != 2)) return;
   running_job& rj = it->second;
@@ -267,7 +318,7 @@ void worker_reactor::on_output(job_serial job, int stream, std::string_view byte
   std::uint64_t room = rj.limit > rj.sent[stream] ? rj.limit - rj.sent[stream] : 0;
   std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(room, bytes.size()));
   if (n > 0) {
-    send(proto::output{rj.point, rj.attempt, stream, std::string(bytes.substr(0, n))});
+    report(proto::output{rj.point, rj.attempt, stream, std::string(bytes.substr(0, n))}, now);
     rj.sent[stream] += n;
   }
   rj.dropped[stream] += bytes.size() - n;
@@ -277,7 +328,7 @@ void worker_reactor::on_output(job_serial job, int stream, std::string_view byte
   }
 }
 
-void worker_reactor::on_job_ended(job_serial job, const job_exit& e) {
+void worker_reactor::on_job_ended(job_serial job, const job_exit& e, steady_time now) {
   auto it = jobs_.find(job);
   if (exited_ || it == jobs_.end()) return;
   running_job& rj = it->second;
@@ -296,15 +347,11 @@ void worker_reactor::on_job_ended(job_serial job, const job_exit& e) {
     d.worker_exiting = exiting_;
     d.error = e.error;
     jobs_.erase(it);
-    // The freed slot takes the queue's first job; the done says so (no `started` of its own).
-    std::optional<proto::job> next;
-    if (!queue_.empty() && !exiting_ && live_jobs() < static_cast<std::size_t>(run_slots_)) {
-      next = std::move(queue_.front());
-      queue_.pop_front();
-      d.next_started = std::pair{next->point, next->attempt};
-    }
-    send(d);  // first: the master hears of the end before the next job's output
-    if (next) start_job(*next);
+    // The freed slot takes the queue's first job before anything else is done, and the done
+    // says so (no `started` of its own). Its output is read on later turns of the loop, so
+    // the master still hears of this end first.
+    d.next_started = start_next_queued();
+    report(std::move(d), now);
   } else {
     jobs_.erase(it);
   }

@@ -5,12 +5,18 @@
 //
 //   start -> hello (registration n), again after 100 ms, doubling to 2 s, until welcomed;
 //            "no master yet" logged once after 10 s
-//   welcome -> welcomed: heartbeat every heartbeat_ms (also while exiting); jobs run as they
+//   welcome -> welcomed: a heartbeat answers each of the master's, and goes out by itself when
+//            nothing else did for a heartbeat_ms (also while exiting); jobs run as they
 //            come, up to `slots` (`started` says so), the next ones wait in a queue of at most
 //            lookahead_cap(slots) (one beyond is answered at once: exit 127); a slot that frees
 //            starts the queue's first job (the done says so: next_started); take_back or cancel
 //            of a queued job -> `returned`;
-//            output travels up to output_limit bytes per stream, the rest is counted
+//            output travels up to output_limit bytes per stream, the rest is counted;
+//            reports (started, output, done) wait while the queue still holds more than half
+//            of what it held since they last went out (the slots that free meanwhile start
+//            queued jobs): they go together then (the master must refill it), report_hold_max
+//            after the first, or before any other message; batches cost the master one wake
+//            and one refill, not one each
 //   shutdown "unknown" (the first one only), the master silent for 3 heartbeats, or the
 //            connection dropped -> our jobs are stale (killed, their ends not reported, holding
 //            no slot): hello again with registration n+1 (after a drop, on a new connection)
@@ -31,6 +37,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "job_runner.hpp"
 #include "protocol.hpp"
@@ -50,8 +58,12 @@ inline constexpr std::chrono::seconds next_sweep_hello_delay{1};
 /// enough for the usual "last line is the JSON result".
 inline constexpr std::size_t stdout_tail_bytes = 64 * 1024;
 
+/// The longest a report (started, output, done) waits to go out with others while the
+/// worker's queue still holds jobs (see worker_reactor::report).
+inline constexpr std::chrono::milliseconds report_hold_max{5};
+
 /// The worker's timers; the loop keeps one steady timer for each.
-enum class worker_timer { hello, heartbeat };
+enum class worker_timer { hello, heartbeat, report };
 
 /// What the reactor asks of the loop besides running jobs.
 class worker_comm {
@@ -88,9 +100,9 @@ class worker_reactor {
   /// A well-formed message from the master.
   void on_message(protocol::to_worker m, steady_time now);
   /// A job printed `bytes` on `stream` (1 stdout, 2 stderr).
-  void on_output(job_serial job, int stream, std::string_view bytes);
+  void on_output(job_serial job, int stream, std::string_view bytes, steady_time now);
   /// A job ended (the runner's report, exactly once per spawned job).
-  void on_job_ended(job_serial job, const job_exit& e);
+  void on_job_ended(job_serial job, const job_exit& e, steady_time now);
   /// A timer armed through worker_comm::arm fired; a firing that an arming since has
   /// superseded (it was already on its way) is ignored.
   void on_timer(worker_timer t, steady_time now);
@@ -129,16 +141,22 @@ class worker_reactor {
   void handle(protocol::take_back& b, steady_time now);
   /// Starts a job in a free slot.
   void start_job(protocol::job& j);
+  /// Starts the queue's first job in a freed slot, if one waits and a slot is free; its
+  /// (point, attempt), for the done that freed the slot.
+  std::optional<std::pair<point_id, int>> start_next_queued();
   /// Removes a queued job; false if it is not queued.
   bool unqueue(point_id point, int attempt);
   void return_queue();
-  void handle(protocol::heartbeat&, steady_time) {}
+  void handle(protocol::heartbeat& h, steady_time now);
   void handle(protocol::shutdown& s, steady_time now);
 
-  void send(const protocol::to_master& m) {
-    sent_since_beat_ = true;
-    comm_.send(m);
-  }
+  /// Sends `m` now, after the reports held so far (the master sees messages in order).
+  void send(const protocol::to_master& m);
+  /// A report about a job: held while the queue holds a job (the worker needs nothing from
+  /// the master yet), sent with the held ones once it is empty or report_hold_max passed.
+  void report(protocol::to_master m, steady_time now);
+  /// Sends the held reports.
+  void flush_reports();
   void say_hello(steady_time now);
   void repeat_hello(steady_time now);
   void heartbeat_due(steady_time now);
@@ -156,15 +174,17 @@ class worker_reactor {
   std::map<job_serial, running_job> jobs_;
   int run_slots_ = 1;  ///< jobs run at once: the welcome's slots (at most ours)
   std::deque<protocol::job> queue_;  ///< sent beyond the free slots, not started
+  std::size_t queue_high_ = 0;  ///< the longest the queue was since reports last went out
   job_serial next_serial_ = 0;
-  std::optional<steady_time> due_[2];  ///< by worker_timer: when it is armed to fire
+  std::optional<steady_time> due_[3];  ///< by worker_timer: when it is armed to fire
+  std::vector<protocol::to_master> held_;  ///< reports waiting to go out together (report())
   std::chrono::milliseconds heartbeat_{1000};
   std::chrono::milliseconds hello_backoff_ = hello_backoff_first;
   std::uint64_t registration_ = 0;
   steady_time hello_since_{};
   steady_time last_heard_{};
   bool told_waiting_ = false;
-  bool sent_since_beat_ = false;  ///< a message went out since the last heartbeat time
+  bool sent_since_beat_ = false;  ///< a message went out since our last heartbeat time
   std::string told_handshake_;  ///< the last handshake failure logged (until welcomed)
   bool between_sweeps_ = false;  ///< the hello timer starts a new registration, after a sweep
   bool welcomed_ = false, exiting_ = false, exited_ = false;

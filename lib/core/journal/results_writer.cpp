@@ -73,7 +73,7 @@ results_writer results_writer::create(const std::filesystem::path& file, const r
   int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) fail("cannot create results file", file);
   results_writer w(file, fd);
-  w.write_line(format_header(header));
+  w.write_text(format_header(header) + '\n');
   w.sync();
   return w;
 }
@@ -104,26 +104,45 @@ results_writer results_writer::append_to(const std::filesystem::path& file, std:
 }
 
 results_writer::results_writer(results_writer&& other) noexcept
-    : path_(std::move(other.path_)), fd_(other.fd_), dirty_(other.dirty_) {
+    : path_(std::move(other.path_)), fd_(other.fd_), dirty_(other.dirty_), held_(std::move(other.held_)) {
   other.fd_ = -1;
 }
 
 results_writer::~results_writer() {
   if (fd_ >= 0) {
+    try {
+      flush();
+    } catch (const std::exception&) {
+      // Too late to tell: the owner flushes before it lets go, and reports errors then.
+    }
     if (dirty_) ::fdatasync(fd_);
     ::close(fd_);
   }
 }
 
-void results_writer::append(const attempt_record& r) { write_line(format_record(r)); }
+void results_writer::append(const attempt_record& r) {
+  flush();  // in order
+  write_text(format_record(r) + '\n');
+}
 
-void results_writer::write_line(std::string line) {
-  line += '\n';
-  // One write(2) per line: with O_APPEND the line lands whole unless the disk is full or the
+void results_writer::append_later(const attempt_record& r) {
+  held_ += format_record(r);
+  held_ += '\n';
+}
+
+void results_writer::flush() {
+  if (held_.empty()) return;
+  std::string text = std::move(held_);
+  held_.clear();
+  write_text(text);
+}
+
+void results_writer::write_text(const std::string& text) {
+  // One write(2) for whole lines: with O_APPEND they land whole unless the disk is full or the
   // process dies in the middle, and the reader skips such a torn last line.
   std::size_t done = 0;
-  while (done < line.size()) {
-    ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+  while (done < text.size()) {
+    ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) fail("cannot write to results file", path_);
     done += static_cast<std::size_t>(n);
@@ -132,6 +151,7 @@ void results_writer::write_line(std::string line) {
 }
 
 void results_writer::sync() {
+  flush();
   if (!dirty_) return;
   if (::fdatasync(fd_) != 0) fail("cannot sync results file", path_);
   dirty_ = false;

@@ -49,17 +49,25 @@ class results_writer {
 
   /// Writes one record line with one write(2).
   void append(const attempt_record& r);
-  /// fdatasync if anything was written since the last sync.
+  /// Keeps one record line to write with the others at the next flush(): the master writes
+  /// the records of a batch of messages with one write(2) instead of one each.
+  void append_later(const attempt_record& r);
+  /// Writes the kept lines, with one write(2). On an error they are dropped, and it throws.
+  void flush();
+  /// Whether lines are kept for flush().
+  bool holds_lines() const { return !held_.empty(); }
+  /// flush(), then fdatasync if anything was written since the last sync.
   void sync();
   const std::filesystem::path& path() const { return path_; }
 
  private:
   results_writer(std::filesystem::path path, int fd) : path_(std::move(path)), fd_(fd) {}
-  void write_line(std::string line);
+  void write_text(const std::string& text);
 
   std::filesystem::path path_;
   int fd_ = -1;
   bool dirty_ = false;
+  std::string held_;  ///< lines kept by append_later()
 };
 
 }  // namespace gridctl
