@@ -136,7 +136,6 @@ void worker_reactor::on_handshake_failed(const std::string& reason) {
 void worker_reactor::drop_stale_jobs() {
   flush_reports();  // what was said before the reset goes out as it would have
   queue_.clear();  // never started: the master that sent them no longer knows them
-  queue_high_ = 0;
   for (auto& [serial, rj] : jobs_) {
     rj.stale = true;
     runner_.kill(serial);
@@ -201,12 +200,15 @@ void worker_reactor::send(const proto::to_master& m) {
 }
 
 void worker_reactor::report(proto::to_master m, steady_time now) {
+  if (std::holds_alternative<proto::done>(m)) ++held_ends_;
   held_.push_back(std::move(m));
-  // Half the queue the master last filled is used up: it must hear of these ends now, so that
-  // its answer comes while the other half still covers the slots that free meanwhile. Until
-  // then the next slots to free are covered, and this report can wait for others (the master
-  // then reads them, and sends their jobs, together), but not for long (results, output).
-  if (queue_.size() * 2 <= queue_high_) return flush_reports();
+  // Each end held back is a job the master will send to refill the queue once it hears of it.
+  // When the held ends are as many as the jobs still queued, half of what the queue held is
+  // used up: the master must hear of them now, so that its answer comes while the other half
+  // covers the slots that free meanwhile. Until then this report can wait for others (the
+  // master then reads them, and sends their jobs, together), but not for long (results,
+  // output). An empty queue sends at once: a slot may be idle.
+  if (queue_.size() <= held_ends_) return flush_reports();
   if (!due_[static_cast<int>(worker_timer::report)]) arm(worker_timer::report, now + report_hold_max);
 }
 
@@ -216,7 +218,7 @@ void worker_reactor::flush_reports() {
   std::vector<proto::to_master> held = std::move(held_);
   held_.clear();
   sent_since_beat_ = true;
-  queue_high_ = queue_.size();
+  held_ends_ = 0;
   for (const proto::to_master& m : held) comm_.send(m);
 }
 
@@ -240,7 +242,6 @@ void worker_reactor::handle(proto::job& j, steady_time now) {
   }
   if (queue_.size() >= static_cast<std::size_t>(lookahead_cap(run_slots_))) return refuse_job(j);
   queue_.push_back(std::move(j));
-  queue_high_ = std::max(queue_high_, queue_.size());
 }
 
 void worker_reactor::start_job(proto::job& j) {
@@ -291,7 +292,6 @@ void worker_reactor::return_queue() {
   if (welcomed_)
     for (const proto::job& j : queue_) send(proto::returned{j.point, j.attempt});
   queue_.clear();
-  queue_high_ = 0;
 }
 
 void worker_reactor::handle(proto::cancel& c, steady_time) {

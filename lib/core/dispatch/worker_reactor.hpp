@@ -12,11 +12,11 @@
 //            starts the queue's first job (the done says so: next_started); take_back or cancel
 //            of a queued job -> `returned`;
 //            output travels up to output_limit bytes per stream, the rest is counted;
-//            reports (started, output, done) wait while the queue still holds more than half
-//            of what it held since they last went out (the slots that free meanwhile start
-//            queued jobs): they go together then (the master must refill it), report_hold_max
-//            after the first, or before any other message; batches cost the master one wake
-//            and one refill, not one each
+//            reports (started, output, done) wait while the queue holds more jobs than there
+//            are ends held back (the slots that free meanwhile start queued jobs): they go
+//            together then (the master must refill the queue), report_hold_max after the first,
+//            or before any other message; batches cost the master one wake and one refill,
+//            not one each
 //   shutdown "unknown" (the first one only), the master silent for 3 heartbeats, or the
 //            connection dropped -> our jobs are stale (killed, their ends not reported, holding
 //            no slot): hello again with registration n+1 (after a drop, on a new connection)
@@ -174,7 +174,7 @@ class worker_reactor {
   std::map<job_serial, running_job> jobs_;
   int run_slots_ = 1;  ///< jobs run at once: the welcome's slots (at most ours)
   std::deque<protocol::job> queue_;  ///< sent beyond the free slots, not started
-  std::size_t queue_high_ = 0;  ///< the longest the queue was since reports last went out
+  std::size_t held_ends_ = 0;  ///< `done`s among the held reports
   job_serial next_serial_ = 0;
   std::optional<steady_time> due_[3];  ///< by worker_timer: when it is armed to fire
   std::vector<protocol::to_master> held_;  ///< reports waiting to go out together (report())
