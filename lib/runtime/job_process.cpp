@@ -8,13 +8,14 @@
 #include <boost/asio/read.hpp>
 #include <boost/process/args.hpp>
 #include <boost/process/async.hpp>
-#include <boost/process/env.hpp>
-#include <boost/process/environment.hpp>
 #include <boost/process/extend.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/posix.hpp>
 #include <boost/process/start_dir.hpp>
+#include <algorithm>
 #include <csignal>
+#include <fcntl.h>
+#include <string_view>
 #include <filesystem>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -33,13 +34,64 @@ constexpr std::chrono::milliseconds group_poll{200};
 /// (then all they printed has been read) before they are closed on our side.
 constexpr std::chrono::milliseconds eof_after_kill{500};
 
+/// /dev/null, opened once for every job's stdin (instead of an open and a close per job).
+int dev_null() {
+  static const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return fd;
+}
+
+/// The worker's own environment, read once: the base of every job's environment.
+const std::vector<std::string>& worker_environment() {
+  static const std::vector<std::string> base = [] {
+    std::vector<std::string> v;
+    for (char** e = ::environ; e != nullptr && *e != nullptr; ++e) v.emplace_back(*e);
+    return v;
+  }();
+  return base;
+}
+
+/// A job's environment for execve: the worker's, with the job's variables added or replacing
+/// (the last of a name wins). `own` holds the job's "NAME=value" strings; the pointers point
+/// into it and into worker_environment(), so it must outlive the spawn. Built without copying
+/// the worker's environment (Boost.Process's environment copied and re-scanned it per variable).
+std::vector<char*> job_envp(const std::vector<std::pair<std::string, std::string>>& vars, std::vector<std::string>& own) {
+  auto name_of = [](std::string_view entry) { return entry.substr(0, entry.find('=')); };
+  for (const auto& [k, v] : vars) {
+    std::string entry = k + '=' + v;
+    auto same = std::find_if(own.begin(), own.end(), [&](const std::string& o) { return name_of(o) == k; });
+    if (same != own.end()) *same = std::move(entry);
+    else own.push_back(std::move(entry));
+  }
+  std::vector<char*> envp;
+  envp.reserve(worker_environment().size() + own.size() + 1);
+  for (const std::string& e : worker_environment()) {
+    std::string_view name = name_of(e);
+    if (std::none_of(own.begin(), own.end(), [&](const std::string& o) { return name_of(o) == name; }))
+      envp.push_back(const_cast<char*>(e.c_str()));
+  }
+  for (std::string& e : own) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  return envp;
+}
+
+/// Sets the environment the child execs with.
+struct environment_is : bp::extend::handler {
+  char** envp;
+  template <class Executor>
+  void on_setup(Executor& e) const {
+    e.env = envp;
+  }
+};
+
 /// Runs in the child between vfork and exec: a process group of its own, so that a kill of
-/// the group reaches the shell's children too, death with the worker, and default signal
-/// dispositions. Only
-/// async-signal-safe system calls here: with vfork the child borrows the worker's memory.
+/// the group reaches the shell's children too, death with the worker, default signal
+/// dispositions, and /dev/null as stdin. Only async-signal-safe system calls here: with vfork
+/// the child borrows the worker's memory.
 struct own_process_group : bp::extend::handler {
   template <class Executor>
   void on_exec_setup(Executor&) const {
+    if (dev_null() >= 0) ::dup2(dev_null(), STDIN_FILENO);
+    else ::close(STDIN_FILENO);
     ::setpgid(0, 0);
     // Should the worker die without killing its jobs (SIGKILL, OOM killer), the job's shell
     // dies with it. What the shell started is beyond reach then (README, "A worker killed...").
@@ -95,14 +147,15 @@ void job_process::start() {
     fail_to_start("workdir '" + spec_.workdir + "' does not exist on " + host_name());
     return;
   }
-  bp::environment env = boost::this_process::environment();
-  for (const auto& [k, v] : spec_.env) env[k] = v;
-  if (!token_.empty()) env[job_token_var] = token_;
+  std::vector<std::pair<std::string, std::string>> vars = spec_.env;
+  if (!token_.empty()) vars.emplace_back(job_token_var, token_);
+  std::vector<std::string> own_vars;
+  std::vector<char*> envp = job_envp(vars, own_vars);
   auto self = shared_from_this();
   try {
     child_ = std::make_unique<bp::child>(
-        "/bin/sh", bp::args({"-c", spec_.command}), bp::start_dir = spec_.workdir, bp::std_in < bp::null,
-        bp::std_out > out_, bp::std_err > err_, env, own_process_group{}, bp::posix::use_vfork, io_,
+        "/bin/sh", bp::args({"-c", spec_.command}), bp::start_dir = spec_.workdir, bp::std_out > out_,
+        bp::std_err > err_, environment_is{{}, envp.data()}, own_process_group{}, bp::posix::use_vfork, io_,
         bp::on_exit([self](int, const std::error_code&) {
           // on_exit's code cannot tell "exit 9" from "killed by 9": read the raw wait status.
           int status = self->child_ ? self->child_->native_exit_code() : 0;

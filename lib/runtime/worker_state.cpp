@@ -182,7 +182,10 @@ void worker_state::add(pid_t pgid, const std::string& token) {
 }
 
 void worker_state::remove(const std::string& token) {
-  if (jobs_.erase(token) > 0) write();
+  // Not written now: the next add() writes the file without it. A job that ended and is still
+  // named there harms nothing: after a SIGKILL the next worker looks for processes carrying its
+  // token (none) before it kills a group (worker_state.hpp). One write per job instead of two.
+  jobs_.erase(token);
 }
 
 void worker_state::write() {

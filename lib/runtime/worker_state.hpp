@@ -6,6 +6,7 @@
 //   RUNTIME/worker-NAME.PID   RUNTIME: $XDG_RUNTIME_DIR/gridctl, else /tmp/gridctl-UID (0700)
 //     gridctl worker state 1
 //     job PGID TOKEN            one line per running job: its process group and job token
+//                               (rewritten when a job starts; one that ended may linger)
 //
 // The owner holds an flock(2) on its file while it lives; the kernel drops it when the process
 // dies however it dies. A starting worker looks at the files of its name: one it can lock
