@@ -291,6 +291,25 @@ BOOST_AUTO_TEST_CASE(a_job_that_cannot_be_sent_makes_its_worker_leave) {
   BOOST_TEST(h.sent_to<proto::shutdown>("a").size() == 1u);  // forgotten
 }
 
+BOOST_AUTO_TEST_CASE(a_held_send_that_failed_later_makes_its_worker_leave) {
+  // The loop writes a batch's sends at its end; one that fails then comes back as on_unreachable.
+  harness h(2);
+  h.auto_start = false;  // a's job is not reported started: it never ran
+  h.hello("a", 1);
+  h.hello("b", 1);
+  BOOST_TEST_REQUIRE(h.sent_to<proto::job>("a").size() == 1u);
+  BOOST_TEST_REQUIRE(h.sent_to<proto::job>("b").size() == 1u);
+  h.r.on_unreachable("a", h.at());
+  BOOST_TEST(h.r.sched().workers() == 1u);
+  BOOST_TEST(h.comm.records.empty());  // its job never started there: no record, no loss
+  auto to_b = h.sent_to<proto::job>("b");
+  h.receive("b", h.exited(to_b[0], 0));
+  BOOST_TEST(h.sent_to<proto::job>("b").size() == 2u);  // a's job came to b
+  h.r.on_unreachable("a", h.at());  // again, or for a peer never known: nothing happens
+  h.r.on_unreachable("nobody", h.at());
+  BOOST_TEST(h.r.sched().workers() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(the_embedded_worker_is_told_by_its_routing_id) {
   harness h(4, {}, {}, 2);
   h.r.expect_embedded("host", 42);
