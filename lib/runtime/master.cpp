@@ -278,7 +278,8 @@ class master_loop : master_comm {
   }
 
   void schedule_sync() {
-    // Records reach the kernel at once; fdatasync at most once a second (see results_file.hpp).
+    // Records reach the kernel at the end of the turn that made them (flush_records); fdatasync
+    // at most once a second (docs/results-file.md, "Durability").
     sync_timer_.expires_after(std::chrono::seconds(1));
     sync_timer_.async_wait([this](boost::system::error_code ec) {
       if (ec || done_) return;

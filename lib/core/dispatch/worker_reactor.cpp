@@ -286,7 +286,11 @@ bool worker_reactor::unqueue(point_id point, int attempt) {
   return true;
 }
 
-void worker_reactor::handle(proto::take_back& b, steady_time) { unqueue(b.point, b.attempt); }
+void worker_reactor::handle(proto::take_back& b, steady_time) {
+  // A job that began already stays; the master learns so from its start report, which may be
+  // held: it waits for that answer (a slot of another worker is idle), so it goes now.
+  if (!unqueue(b.point, b.attempt)) flush_reports();
+}
 
 void worker_reactor::return_queue() {
   if (welcomed_)
