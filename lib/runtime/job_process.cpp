@@ -35,6 +35,8 @@ constexpr std::chrono::milliseconds group_poll{200};
 constexpr std::chrono::milliseconds eof_after_kill{500};
 
 /// /dev/null, opened once for every job's stdin (instead of an open and a close per job).
+/// Called in the worker before a spawn, never in the vfork child: the child shares the
+/// worker's memory but not its descriptor table, so an open there would not last.
 int dev_null() {
   static const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   return fd;
@@ -88,9 +90,10 @@ struct environment_is : bp::extend::handler {
 /// dispositions, and /dev/null as stdin. Only async-signal-safe system calls here: with vfork
 /// the child borrows the worker's memory.
 struct own_process_group : bp::extend::handler {
+  int stdin_fd;  ///< dev_null(), opened by the worker
   template <class Executor>
   void on_exec_setup(Executor&) const {
-    if (dev_null() >= 0) ::dup2(dev_null(), STDIN_FILENO);
+    if (stdin_fd >= 0) ::dup2(stdin_fd, STDIN_FILENO);
     else ::close(STDIN_FILENO);
     ::setpgid(0, 0);
     // Should the worker die without killing its jobs (SIGKILL, OOM killer), the job's shell
@@ -155,7 +158,7 @@ void job_process::start() {
   try {
     child_ = std::make_unique<bp::child>(
         "/bin/sh", bp::args({"-c", spec_.command}), bp::start_dir = spec_.workdir, bp::std_out > out_,
-        bp::std_err > err_, environment_is{{}, envp.data()}, own_process_group{}, bp::posix::use_vfork, io_,
+        bp::std_err > err_, environment_is{{}, envp.data()}, own_process_group{{}, dev_null()}, bp::posix::use_vfork, io_,
         bp::on_exit([self](int, const std::error_code&) {
           // on_exit's code cannot tell "exit 9" from "killed by 9": read the raw wait status.
           int status = self->child_ ? self->child_->native_exit_code() : 0;

@@ -134,7 +134,8 @@ class master_loop : master_comm {
       }
       throw std::runtime_error(core_->fatal());
     }
-    writer.flush();  // the last records (the loop ended before their turn): throws if it cannot
+    if (!last_flush_error_.empty()) throw std::runtime_error(last_flush_error_);
+    writer.flush();  // records made after finished(), if any: throws if it cannot
     return core_->outcome();
   }
 
@@ -366,6 +367,13 @@ class master_loop : master_comm {
   /// The reactor is done: the last log lines and status, then the loop ends.
   void finished() override {
     done_ = true;
+    // The last records before the last status: a status that says the sweep ended must not
+    // come before them. An error is told when run() ends.
+    try {
+      writer_->flush();
+    } catch (const std::exception& ex) {
+      last_flush_error_ = ex.what();
+    }
     log_summaries();
     print_progress(true);
     deadline_timer_.cancel();
@@ -408,6 +416,7 @@ class master_loop : master_comm {
   std::chrono::system_clock::time_point started_wall_;
   bool done_ = false;
   bool flush_posted_ = false;  ///< records wait for flush_records() on this turn of the loop
+  std::string last_flush_error_;  ///< the last records could not be written (finished())
 };
 
 master::master(const sweep_config& cfg, const master_options& opts, std::ostream& log)

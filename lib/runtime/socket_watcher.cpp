@@ -23,8 +23,13 @@ auto retry_on_eintr(F f) {
 
 socket_watcher::socket_watcher(boost::asio::io_context& io, zmq::socket_t& socket,
                                std::function<void(frame_list&&)> on_message,
-                               std::function<void(const frame_list&)> on_send_failed)
-    : io_(io), socket_(socket), fd_(io), on_message_(std::move(on_message)), on_send_failed_(std::move(on_send_failed)) {}
+                               std::function<void(const frame_list&)> on_send_failed, bool hold_sends)
+    : io_(io),
+      socket_(socket),
+      fd_(io),
+      on_message_(std::move(on_message)),
+      on_send_failed_(std::move(on_send_failed)),
+      hold_sends_(hold_sends) {}
 
 socket_watcher::~socket_watcher() {
   *alive_ = false;
@@ -91,7 +96,7 @@ void socket_watcher::drain() {
       more = part.more();
     }
     if (frames.empty()) continue;
-    in_batch_ = true;
+    in_batch_ = hold_sends_;
     on_message_(std::move(frames));
     in_batch_ = false;
   }
@@ -112,8 +117,12 @@ bool socket_watcher::send_held() {
   if (held_.empty()) return false;
   std::vector<frame_list> held = std::move(held_);
   held_.clear();
+  // All of them first, in order; then the failures (whose handling may send, or stop us).
+  std::vector<const frame_list*> failed;
   for (const frame_list& frames : held)
-    if (!send_now(frames) && on_send_failed_ && !stopped_) on_send_failed_(frames);
+    if (!send_now(frames)) failed.push_back(&frames);
+  for (const frame_list* frames : failed)
+    if (on_send_failed_ && !stopped_) on_send_failed_(*frames);
   return true;
 }
 

@@ -9,7 +9,8 @@
 // Sends made while a batch of received messages is handled are held and sent together at the
 // end of the batch: libzmq wakes its I/O thread once for them, which writes them to each peer
 // in one system call, instead of one wake and one write per message (the master's CPU per job,
-// bench/run c). A send that then fails is reported through `on_send_failed`.
+// bench/run c). A send that then fails is reported through `on_send_failed`. (A REP socket, whose
+// answer must go before the next request can be read, is made with `hold_sends` false.)
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -29,7 +30,7 @@ class socket_watcher {
   /// peer's routing id).
   socket_watcher(boost::asio::io_context& io, zmq::socket_t& socket,
                  std::function<void(frame_list&&)> on_message,
-                 std::function<void(const frame_list&)> on_send_failed = {});
+                 std::function<void(const frame_list&)> on_send_failed = {}, bool hold_sends = true);
   ~socket_watcher();
   socket_watcher(const socket_watcher&) = delete;
   socket_watcher& operator=(const socket_watcher&) = delete;
@@ -63,7 +64,8 @@ class socket_watcher {
   boost::asio::posix::stream_descriptor fd_;
   std::function<void(frame_list&&)> on_message_;
   std::function<void(const frame_list&)> on_send_failed_;
-  bool in_batch_ = false;       ///< on_message_ runs: sends are held
+  bool hold_sends_;             ///< sends made in a batch wait for its end
+  bool in_batch_ = false;       ///< on_message_ runs and sends are held
   std::vector<frame_list> held_;  ///< sends made during the batch, in order
   bool stopped_ = true;
   bool waiting_ = false;

@@ -11,7 +11,8 @@ namespace fs = std::filesystem;
 zap_handler::zap_handler(boost::asio::io_context& io, zmq::context_t& ctx, fs::path authorized,
                          std::function<void(const std::string&)> log)
     : socket_(ctx, zmq::socket_type::rep),
-      watcher_(io, socket_, [this](frame_list&& f) { on_request(std::move(f)); }),
+      // A REP socket: each answer goes at once (the next request is readable only after it).
+      watcher_(io, socket_, [this](frame_list&& f) { on_request(std::move(f)); }, {}, false),
       file_(std::move(authorized)),
       log_(std::move(log)) {
   socket_.set(zmq::sockopt::linger, 0);

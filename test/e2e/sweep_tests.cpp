@@ -19,22 +19,26 @@ BOOST_AUTO_TEST_CASE(a_job_gets_the_workers_environment_its_own_variables_and_de
   sandbox sb;
   // The worker builds each job's environment itself (no copy per job): the worker's variables,
   // gridctl's replacing any of the same name (a stale GRIDCTL_SLOT here), the job token; stdin
-  // is /dev/null whatever the worker's is.
+  // is /dev/null whatever the worker's is (here /dev/zero), for every job, not the first only.
   auto cfg = sb.write_file("env.ini", ini()
                                           .section("sweep")
                                           .set("command", ": {x}; printf '%s|%s|%s|' \"$GRIDCTL_SLOT\" \"$E2E_FROM_WORKER\" "
                                                           "\"$(readlink /proc/self/fd/0)\"; test -n \"$GRIDCTL_JOB_TOKEN\" && echo token")
                                           .section("params")
-                                          .set("x", "1")
+                                          .set("x", "range(6)")
                                           .text());
-  pid_t p = sb.start("sweep", {gridctl_path(), "sweep", cfg.string(), "--local", "1"},
+  pid_t p = sb.start("sweep",
+                     {"/bin/sh", "-c", "exec '" + gridctl_path() + "' sweep '" + cfg.string() + "' --local 2 </dev/zero"},
                      {{"E2E_FROM_WORKER", "inherited"}, {"GRIDCTL_SLOT", "99"}});
   auto st = sb.wait(p, 30s);
   BOOST_REQUIRE(st);
   BOOST_TEST(*st == 0, sb.err_of(p));
   results r = read_results(sb.path("env.jsonl"));
-  BOOST_REQUIRE_EQUAL(r.records.size(), 1u);
-  BOOST_TEST(str(r.records[0], "stdout") == "0|inherited|/dev/null|token\n");
+  BOOST_REQUIRE_EQUAL(r.records.size(), 6u);
+  for (const auto& rec : r.records) {
+    const std::string out = str(rec, "stdout");
+    BOOST_TEST((out == "0|inherited|/dev/null|token\n" || out == "1|inherited|/dev/null|token\n"), out);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(example_grid_on_the_embedded_worker) {

@@ -6,6 +6,8 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <csignal>
+#include <sys/resource.h>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -652,6 +654,56 @@ BOOST_FIXTURE_TEST_CASE(backup_names_count_up, dir_fixture) {
   // A dangling symlink still takes the name: a rename onto it would replace the link.
   fs::create_symlink(dir.path / "nowhere", file.string() + ".3");
   BOOST_TEST(backup_name(file) == fs::path(file.string() + ".4"));
+}
+
+BOOST_AUTO_TEST_CASE(records_kept_for_a_flush_go_out_together_in_order) {
+  temp_dir dir;
+  fs::path file = dir.path / "r.jsonl";
+  const point_id a = 0x0123456789abcdefull, b = 0xfedcba9876543210ull;
+  auto w = results_writer::create(file, test_header());
+  w.append_later(make_record(a, 1, attempt_status::ok));
+  w.append_later(make_record(b, 1, attempt_status::failed));
+  BOOST_TEST(w.holds_lines());
+  BOOST_TEST(lines_of(slurp(file)).size() == 1u);  // the header only, until the flush
+  w.append(make_record(b, 2, attempt_status::ok));  // an immediate one keeps the order
+  BOOST_TEST(!w.holds_lines());
+  auto lines = lines_of(slurp(file));
+  BOOST_TEST_REQUIRE(lines.size() == 4u);
+  BOOST_TEST(lines[1].find("\"attempt\": 1, \"status\": \"ok\"") != std::string::npos, lines[1]);
+  BOOST_TEST(lines[2].find("\"failed\"") != std::string::npos, lines[2]);
+  BOOST_TEST(lines[3].find("\"attempt\": 2") != std::string::npos, lines[3]);
+}
+
+BOOST_AUTO_TEST_CASE(a_write_that_fails_halfway_leaves_only_whole_lines) {
+  // A full disk, played by RLIMIT_FSIZE: the write stops mid-batch. What went in of it is cut,
+  // so the next record is not glued to a torn line.
+  temp_dir dir;
+  fs::path file = dir.path / "r.jsonl";
+  auto w = results_writer::create(file, test_header());
+  w.append(make_record(1, 1, attempt_status::ok));
+  const auto whole = fs::file_size(file);
+  struct rlimit old {};
+  BOOST_TEST_REQUIRE(::getrlimit(RLIMIT_FSIZE, &old) == 0);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = old;
+  small.rlim_cur = static_cast<rlim_t>(whole + 100);  // room for part of the next record only
+  BOOST_TEST_REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+  for (int i = 2; i < 6; ++i) w.append_later(make_record(static_cast<point_id>(i), 1, attempt_status::ok));
+  bool threw = false;
+  try {
+    w.flush();
+  } catch (const std::system_error&) {
+    threw = true;
+  }
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler);
+  BOOST_TEST(threw);
+  BOOST_TEST(!w.holds_lines());  // dropped: they are told as an error, not retried
+  BOOST_TEST(fs::file_size(file) == whole);
+  w.append(make_record(7, 1, attempt_status::ok));  // the disk has room again
+  auto lines = lines_of(slurp(file));
+  BOOST_TEST_REQUIRE(lines.size() == 3u);
+  for (const auto& l : lines) BOOST_TEST((!l.empty() && l.front() == '{' && l.back() == '}'), l);
 }
 
 BOOST_AUTO_TEST_CASE(a_results_file_is_locked_by_one_sweep_at_a_time) {

@@ -98,13 +98,15 @@ results_writer results_writer::append_to(const std::filesystem::path& file, std:
     if (last != '\n') {
       std::string nl = "\n";
       if (::write(fd, nl.data(), 1) != 1) fail("cannot write to results file", file);
+      ++valid_bytes;
     }
   }
+  w.size_ = valid_bytes;
   return w;
 }
 
 results_writer::results_writer(results_writer&& other) noexcept
-    : path_(std::move(other.path_)), fd_(other.fd_), dirty_(other.dirty_), held_(std::move(other.held_)) {
+    : path_(std::move(other.path_)), fd_(other.fd_), dirty_(other.dirty_), size_(other.size_), held_(std::move(other.held_)) {
   other.fd_ = -1;
 }
 
@@ -144,9 +146,17 @@ void results_writer::write_text(const std::string& text) {
   while (done < text.size()) {
     ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) fail("cannot write to results file", path_);
+    if (n <= 0) {
+      int err = errno;
+      // Cut what went in of these lines (a full disk): a later record must not be glued to a
+      // torn one, and the reader keeps every whole line before it.
+      if (done > 0 && ::ftruncate(fd_, static_cast<off_t>(size_)) == 0) dirty_ = true;
+      errno = err;
+      fail("cannot write to results file", path_);
+    }
     done += static_cast<std::size_t>(n);
   }
+  size_ += text.size();
   dirty_ = true;
 }
 

@@ -67,6 +67,7 @@ class results_writer {
   std::filesystem::path path_;
   int fd_ = -1;
   bool dirty_ = false;
+  std::uint64_t size_ = 0;  ///< bytes of whole lines in the file: a failed write is cut back to it
   std::string held_;  ///< lines kept by append_later()
 };
 
