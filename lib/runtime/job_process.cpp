@@ -52,18 +52,22 @@ const std::vector<std::string>& worker_environment() {
   return base;
 }
 
-/// A job's environment for execve: the worker's, with the job's variables added or replacing
-/// (the last of a name wins). `own` holds the job's "NAME=value" strings; the pointers point
-/// into it and into worker_environment(), so it must outlive the spawn. Built without copying
-/// the worker's environment (Boost.Process's environment copied and re-scanned it per variable).
-std::vector<char*> job_envp(const std::vector<std::pair<std::string, std::string>>& vars, std::vector<std::string>& own) {
+/// A job's environment for execve: the worker's, with the job's variables and its token
+/// (`token_entry`, "NAME=value", if not empty) added or replacing (the last of a name wins).
+/// `own` holds the job's "NAME=value" strings; the pointers point into it and into
+/// worker_environment(), so it must outlive the spawn. Built without copying the worker's
+/// environment (Boost.Process's environment copied and re-scanned it per variable).
+std::vector<char*> job_envp(const std::vector<std::pair<std::string, std::string>>& vars, std::string token_entry,
+                            std::vector<std::string>& own) {
   auto name_of = [](std::string_view entry) { return entry.substr(0, entry.find('=')); };
-  for (const auto& [k, v] : vars) {
-    std::string entry = k + '=' + v;
-    auto same = std::find_if(own.begin(), own.end(), [&](const std::string& o) { return name_of(o) == k; });
+  auto put = [&](std::string entry) {
+    std::string_view name = name_of(entry);
+    auto same = std::find_if(own.begin(), own.end(), [&](const std::string& o) { return name_of(o) == name; });
     if (same != own.end()) *same = std::move(entry);
     else own.push_back(std::move(entry));
-  }
+  };
+  for (const auto& [k, v] : vars) put(k + '=' + v);
+  if (!token_entry.empty()) put(std::move(token_entry));
   std::vector<char*> envp;
   envp.reserve(worker_environment().size() + own.size() + 1);
   for (const std::string& e : worker_environment()) {
@@ -150,10 +154,9 @@ void job_process::start() {
     fail_to_start("workdir '" + spec_.workdir + "' does not exist on " + host_name());
     return;
   }
-  std::vector<std::pair<std::string, std::string>> vars = spec_.env;
-  if (!token_.empty()) vars.emplace_back(job_token_var, token_);
   std::vector<std::string> own_vars;
-  std::vector<char*> envp = job_envp(vars, own_vars);
+  std::vector<char*> envp =
+      job_envp(spec_.env, token_.empty() ? std::string() : std::string(job_token_var) + '=' + token_, own_vars);
   auto self = shared_from_this();
   try {
     child_ = std::make_unique<bp::child>(

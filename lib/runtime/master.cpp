@@ -125,17 +125,9 @@ class master_loop : master_comm {
     schedule_progress();
     schedule_status();
     core_->start(now());
-    io_.run();
-    if (!core_->fatal().empty()) {
-      try {
-        writer.flush();  // the canceled attempts' records, if the disk takes them
-      } catch (const std::exception&) {
-        // the first error is the one told
-      }
-      throw std::runtime_error(core_->fatal());
-    }
+    io_.run();  // ends in finished(), which wrote the last records
+    if (!core_->fatal().empty()) throw std::runtime_error(core_->fatal());  // the first error told
     if (!last_flush_error_.empty()) throw std::runtime_error(last_flush_error_);
-    writer.flush();  // records made after finished(), if any: throws if it cannot
     return core_->outcome();
   }
 

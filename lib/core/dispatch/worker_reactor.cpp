@@ -200,15 +200,16 @@ void worker_reactor::send(const proto::to_master& m) {
 }
 
 void worker_reactor::report(proto::to_master m, steady_time now) {
-  if (std::holds_alternative<proto::done>(m)) ++held_ends_;
   held_.push_back(std::move(m));
+  const auto held_ends = static_cast<std::size_t>(
+      std::count_if(held_.begin(), held_.end(), [](const proto::to_master& h) { return std::holds_alternative<proto::done>(h); }));
   // Each end held back is a job the master will send to refill the queue once it hears of it.
   // When the held ends are as many as the jobs still queued, half of what the queue held is
   // used up: the master must hear of them now, so that its answer comes while the other half
   // covers the slots that free meanwhile. Until then this report can wait for others (the
   // master then reads them, and sends their jobs, together), but not for long (results,
   // output). An empty queue sends at once: a slot may be idle.
-  if (queue_.size() <= held_ends_) return flush_reports();
+  if (queue_.size() <= held_ends) return flush_reports();
   if (!due_[static_cast<int>(worker_timer::report)]) arm(worker_timer::report, now + report_hold_max);
 }
 
@@ -218,7 +219,6 @@ void worker_reactor::flush_reports() {
   std::vector<proto::to_master> held = std::move(held_);
   held_.clear();
   sent_since_beat_ = true;
-  held_ends_ = 0;
   for (const proto::to_master& m : held) comm_.send(m);
 }
 

@@ -174,7 +174,6 @@ class worker_reactor {
   std::map<job_serial, running_job> jobs_;
   int run_slots_ = 1;  ///< jobs run at once: the welcome's slots (at most ours)
   std::deque<protocol::job> queue_;  ///< sent beyond the free slots, not started
-  std::size_t held_ends_ = 0;  ///< `done`s among the held reports
   job_serial next_serial_ = 0;
   std::optional<steady_time> due_[3];  ///< by worker_timer: when it is armed to fire
   std::vector<protocol::to_master> held_;  ///< reports waiting to go out together (report())
