@@ -6,7 +6,7 @@ import os
 
 POINT = b"0123456789abcdef"
 to_master = {
-    "hello": [b"hello", b"3", b"node07", b"4", b"1"],
+    "hello": [b"hello", b"4", b"node07", b"4", b"1"],
     "started": [b"started", POINT, b"1"],
     "returned": [b"returned", POINT, b"1"],
     "output": [b"output", POINT, b"1", b"1", b"accuracy=0.93\n"],
@@ -17,7 +17,7 @@ to_master = {
     "shutdown_m": [b"shutdown", b"bye"],
 }
 to_worker = {
-    "welcome": [b"welcome", b"3", b"1000", b"4"],
+    "welcome": [b"welcome", b"4", b"1000", b"4"],
     "take_back": [b"take_back", POINT, b"1"],
     "refuse": [b"refuse", b"this worker claims 9 slots"],
     "job": [b"job", POINT, b"1", b"./think 1 2", b"/sweep", b"GRIDCTL_POINT=0123456789abcdef\0X=1\0", b"1048576", b"5000"],

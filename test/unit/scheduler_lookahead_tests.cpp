@@ -16,17 +16,17 @@ exit_report ok_after(std::chrono::microseconds d) {
 }
 
 /// Worker 1 (one slot) runs point 0: sent, started 1 ms later (the round trip), ended after
-/// 2 ms of work. The actions of that end (the next dispatches) are returned.
+/// 50 ms of work. The actions of that end (the next dispatches) are returned.
 std::vector<scheduler_action> measure_short_job(harness& h, int slots = 1) {
   h.auto_start = false;
   auto d = dispatches(h.join(1, slots));
   BOOST_TEST_REQUIRE(d.size() == static_cast<std::size_t>(slots));  // no lookahead before a measure
   h.advance(1ms);
   for (const auto& x : d) h.start(x);
-  h.advance(4ms);
-  auto acts = h.end(d[0], ok_after(4ms));
+  h.advance(50ms);
+  auto acts = h.end(d[0], ok_after(50ms));
   for (std::size_t i = 1; i < d.size(); ++i) {
-    auto more = h.end(d[i], ok_after(4ms));
+    auto more = h.end(d[i], ok_after(50ms));
     acts.insert(acts.end(), more.begin(), more.end());
   }
   return acts;
@@ -53,16 +53,46 @@ BOOST_AUTO_TEST_CASE(short_jobs_get_a_queue_beyond_the_slots_and_it_is_bounded) 
   harness h(make_tasks(100));
   auto acts = measure_short_job(h);
   BOOST_TEST_CONTEXT(describe(acts)) {
-    // Round trip 1 ms, jobs of 4 ms: one slot needs 4 * 1 * 1 / 4 = 1 queued job.
+    // Round trip 1 ms, jobs of 50 ms. The queue covers the ends of twice the longer of two
+    // round trips and report_hold_max (20 ms, how long the worker may hold its reports to send
+    // them together): one slot needs 2 * 1 * 20 / 50 = 0.8, so 1 queued job.
     BOOST_TEST(h.s.depth_for(1) == 1);
     BOOST_TEST(dispatches(acts).size() == 2u);  // the free slot and the queue
   }
   BOOST_TEST(h.s.running() == 2u);
-  // Shorter jobs want more, but never beyond lookahead_cap.
-  BOOST_TEST(h.s.depth_for(64) == lookahead_cap(64));
-  BOOST_TEST(lookahead_cap(1) == 4);
-  BOOST_TEST(lookahead_cap(4) == 8);
-  BOOST_TEST(lookahead_cap(64) == 32);
+  // The held reports count although the round trip is short: 2 * 4 * 20 / 50 = 3.2 for 4 slots
+  // (two round trips alone would want 2 * 4 * 2 / 50 = 0.32, so 1).
+  BOOST_TEST(h.s.depth_for(4) == 4);
+  // More slots want more, but never beyond lookahead_cap: 2 * 200 * 20 / 50 = 160 > 64.
+  BOOST_TEST(h.s.depth_for(200) == lookahead_cap(200));
+  BOOST_TEST(lookahead_cap(1) == 32);
+  BOOST_TEST(lookahead_cap(16) == 32);
+  BOOST_TEST(lookahead_cap(20) == 40);
+  BOOST_TEST(lookahead_cap(64) == 64);
+  BOOST_TEST(lookahead_cap(200) == 64);
+}
+
+BOOST_AUTO_TEST_CASE(a_program_that_cannot_run_gives_no_measure_and_so_no_queue) {
+  harness h(make_tasks(100));
+  h.auto_start = false;
+  auto d = dispatches(h.join(1, 1));
+  BOOST_TEST_REQUIRE(d.size() == 1u);
+  h.advance(1ms);
+  h.start(d[0]);
+  h.advance(1ms);
+  exit_report not_found = exited(127);
+  not_found.duration = 1ms;
+  auto acts = h.end(d[0], not_found);
+  BOOST_TEST(h.s.depth_for(1) == 0);
+  BOOST_TEST(dispatches(acts).size() == 1u, describe(acts));  // only the freed slot
+  // A job that ran and failed is a measure like any other.
+  auto next = dispatches(acts);
+  h.start(next[0]);
+  h.advance(1ms);
+  exit_report failed = exited(1);
+  failed.duration = 1ms;
+  h.end(next[0], failed);
+  BOOST_TEST(h.s.depth_for(1) > 0);
 }
 
 BOOST_AUTO_TEST_CASE(long_jobs_get_no_queue) {

@@ -41,7 +41,7 @@
 namespace gridctl::protocol {
 
 /// Bumped on any incompatible change; a peer of another version is refused.
-inline constexpr int version = 3;  // 2: the worker's queue (started, returned, take_back); 3: deeper queues
+inline constexpr int version = 4;  // 2: the worker's queue (started, returned, take_back); 3, 4: deeper queues
 
 using frames = std::vector<std::string>;
 

@@ -197,10 +197,14 @@ int scheduler::depth_for(int slots) const {
   if (job_us_ <= 0) return 0;  // nothing measured yet: the first jobs go to free slots only
   const double rtt = rtt_known_ ? rtt_us_ : 1000.0;  // 1 ms until measured
   if (job_us_ >= long_job_round_trips * rtt) return 0;
-  // S R / D jobs end on this worker during one round trip. The worker reports when half its
-  // queue is used up (worker_reactor::report), so the other half must cover a round trip:
-  // twice that, and twice again for the jitter of a loaded machine.
-  const double need = 4.0 * slots * rtt / job_us_;
+  // S T / D jobs end on this worker in a span T. The worker reports when half its queue is
+  // used up (worker_reactor::report), so the other half must cover a round trip: T = 2 R,
+  // twice a round trip for the jitter of a loaded machine. And the worker may hold its reports
+  // up to report_hold_max anyway: a queue that covers the ends of that span too lets them travel
+  // to the master, and its answer travel back, together (each exchange costs the master more
+  // than the jobs it carries: bench/README.md, "transport floor").
+  const double hold_us = std::chrono::duration<double, std::micro>(report_hold_max).count();
+  const double need = 2.0 * slots * std::max(2.0 * rtt, hold_us) / job_us_;
   return std::min(lookahead_cap(slots), std::max(1, static_cast<int>(std::ceil(need))));
 }
 
@@ -321,11 +325,6 @@ std::vector<scheduler_action> scheduler::attempt_ended(worker_id w, point_id id,
   mark_started(key, it->second, now);  // an end report says it began, if nothing did before
   worker_state& ws = workers_.at(w);
   if (r.worker_exiting) set_draining(ws);
-  if (r.duration.count() > 0) {
-    const double us = static_cast<double>(r.duration.count());
-    job_us_ = job_us_ == 0 ? us : job_us_ + (us - job_us_) / 8;
-    update_depth(w, ws);
-  }
   attempt_status status = classify(it->second, r);
   std::string error = status == attempt_status::lost ? "its worker shut down" : "";
   if (status == attempt_status::ok && !r.failure.empty()) {  // e.g. a required metric is missing
@@ -333,6 +332,13 @@ std::vector<scheduler_action> scheduler::attempt_ended(worker_id w, point_id id,
     error = r.failure;
   }
   const bool cannot_run = status == attempt_status::failed && r.exit_code && (*r.exit_code == 126 || *r.exit_code == 127);
+  // A program that cannot run ends at once: that says nothing of how long jobs take, and a
+  // deep queue would only run more of them before the sweep stops.
+  if (r.duration.count() > 0 && !cannot_run) {
+    const double us = static_cast<double>(r.duration.count());
+    job_us_ = job_us_ == 0 ? us : job_us_ + (us - job_us_) / 8;
+    update_depth(w, ws);
+  }
   if (cannot_run && checking_unrunnable_) {
     held_end h{w, it->second.t, *r.exit_code};
     flights_.erase(it);

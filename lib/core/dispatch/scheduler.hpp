@@ -22,6 +22,7 @@
 // not running on that worker (late, duplicate, after a loss) is dropped.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -91,8 +92,12 @@ struct exit_report {
 };
 
 /// The most jobs a worker of `slots` slots may hold beyond them (the worker refuses more):
-/// twice its slots, between 4 and 32.
-inline int lookahead_cap(int slots) { return slots < 2 ? 4 : slots > 16 ? 32 : 2 * slots; }
+/// twice its slots, between 32 and 64. Short jobs need it: the worker's reports travel, and the
+/// master's answers come back, in batches of up to half the queue (bench/README.md, protocol 4).
+inline int lookahead_cap(int slots) { return std::clamp(2 * slots, 32, 64); }
+/// The longest a worker's report (started, output, done) waits to go out with others while its
+/// queue still holds jobs (worker_reactor::report). The scheduler sizes queues to fill it.
+inline constexpr std::chrono::milliseconds report_hold_max{20};
 /// Jobs this many round trips long (or longer) get no lookahead: a round trip costs a slot
 /// under 0.1 % of its time.
 inline constexpr int long_job_round_trips = 1000;

@@ -15,8 +15,8 @@
 //            reports (started, output, done) wait while the queue holds more jobs than there
 //            are ends held back (the slots that free meanwhile start queued jobs): they go
 //            together then (the master must refill the queue), report_hold_max after the first,
-//            or before any other message; batches cost the master one wake and one refill,
-//            not one each
+//            with a failed job's done (the master acts on failures), or before any other
+//            message; batches cost the master one wake and one refill, not one each
 //   shutdown "unknown" (the first one only), the master silent for 3 heartbeats, or the
 //            connection dropped -> our jobs are stale (killed, their ends not reported, holding
 //            no slot): hello again with registration n+1 (after a drop, on a new connection)
@@ -57,10 +57,6 @@ inline constexpr std::chrono::seconds next_sweep_hello_delay{1};
 /// Bytes of stdout kept from the end of a job's output when the front was cut at the limit:
 /// enough for the usual "last line is the JSON result".
 inline constexpr std::size_t stdout_tail_bytes = 64 * 1024;
-
-/// The longest a report (started, output, done) waits to go out with others while the
-/// worker's queue still holds jobs (see worker_reactor::report).
-inline constexpr std::chrono::milliseconds report_hold_max{5};
 
 /// The worker's timers; the loop keeps one steady timer for each.
 enum class worker_timer { hello, heartbeat, report };
