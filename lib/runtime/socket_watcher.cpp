@@ -77,25 +77,28 @@ void socket_watcher::kick() {
 }
 
 void socket_watcher::drain() {
-  // Reading ZMQ_EVENTS also runs libzmq's command queue; it must be read even with nothing to do.
   for (int batch = 0; batch < 64; ++batch) {
     if (stopped_) return;
-    if (!(retry_on_eintr([&] { return socket_.get(zmq::sockopt::events); }) & ZMQ_POLLIN)) {
-      // The held sends may have consumed the FD's edge: look at ZMQ_EVENTS once more after them.
-      if (send_held()) kick();
-      else wait();
-      return;
-    }
     frame_list frames;
     zmq::message_t part;
     bool more = true;
     while (more) {
       auto got = retry_on_eintr([&] { return socket_.recv(part, zmq::recv_flags::dontwait); });
-      if (!got) break;  // cannot happen mid-message (multipart messages arrive whole)
+      if (!got) break;  // nothing waiting (never mid-message: multipart messages arrive whole)
       frames.emplace_back(static_cast<const char*>(part.data()), part.size());
       more = part.more();
     }
-    if (frames.empty()) continue;
+    if (frames.empty()) {
+      // Nothing to read. Before waiting for the FD, ZMQ_EVENTS must say so too: reading it runs
+      // libzmq's command queue, which may make a message readable without a new edge. (Asked
+      // here, once per batch, rather than before each message: each ask is a poll and a
+      // getpid in libzmq.)
+      if (retry_on_eintr([&] { return socket_.get(zmq::sockopt::events); }) & ZMQ_POLLIN) continue;
+      // The held sends may have consumed the FD's edge: look once more after them.
+      if (send_held()) kick();
+      else wait();
+      return;
+    }
     in_batch_ = hold_sends_;
     on_message_(std::move(frames));
     in_batch_ = false;
