@@ -4,7 +4,9 @@
 // ZeroMQ on loopback TCP, to WORKERS dealers in a child process that answer each job at once,
 // BATCH dones per send at most (as a worker's held reports). No scheduler, no results file, no
 // event loop: what it costs per job is what any master on ZeroMQ pays on this machine, and
-// gridctl's own work comes on top of it.
+// gridctl's own work comes on top of it. (Its dealers send a batch when BATCH ends are held or
+// their queue is down to what they hold, without gridctl's 20 ms limit: the batch size is the
+// variable here.)
 //   gridctl_transport_floor [JOBS [WORKERS [QUEUE [BATCH [RATE]]]]]  (defaults 4000 4 8 4 2400)
 // RATE: jobs ended per second, all dealers together (0: as fast as they can). The master's CPU
 // per job depends on it: at a lower rate each wake finds fewer messages.

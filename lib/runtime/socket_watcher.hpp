@@ -2,9 +2,10 @@
 //
 // ZMQ_FD is edge-triggered and only says "look at ZMQ_EVENTS" (zmq_getsockopt(3)): a readable
 // FD does not mean a message is waiting, and a send may consume the edge. So: always
-// async_wait(wait_read); in the handler drain while ZMQ_EVENTS has POLLIN, at most 64 messages
-// per turn (then post a continuation so timers and pipes get their turn); after every send,
-// post one drain ("kick"). The FD belongs to libzmq: we cancel and release it, never close it.
+// async_wait(wait_read); in the handler read messages until EAGAIN, then go on while ZMQ_EVENTS
+// has POLLIN (asked once per batch: each ask is a poll and a getpid in libzmq), at most 64
+// messages per turn (then post a continuation so timers and pipes get their turn); after every
+// send, post one drain ("kick"). The FD belongs to libzmq: we cancel and release it, never close it.
 //
 // Sends made while a batch of received messages is handled are held and sent together at the
 // end of the batch: libzmq wakes its I/O thread once for them, which writes them to each peer

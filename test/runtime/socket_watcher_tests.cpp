@@ -137,7 +137,8 @@ BOOST_AUTO_TEST_CASE(without_holding_a_send_in_a_batch_goes_at_once) {
 
 BOOST_AUTO_TEST_CASE(every_message_is_read_in_bursts_and_one_by_one_while_the_loop_waits) {
   // ZMQ_FD is edge-triggered: a watcher that waits for the FD while a message is readable
-  // without a new edge loses it (ENGINEERING.md: 1 of 1,000 delivered).
+  // without a new edge loses it (ENGINEERING.md: reading one message per wake delivered 1 of
+  // 1,000; this test fails so).
   pair_of_sockets p;
   socket_watcher* self = nullptr;
   int got = 0;

@@ -237,4 +237,21 @@ BOOST_AUTO_TEST_CASE(an_interrupt_returns_queued_jobs_without_records) {
   BOOST_TEST(h.s.finished());
 }
 
+BOOST_AUTO_TEST_CASE(an_interrupt_cancels_the_queued_jobs_before_the_running_ones) {
+  harness h(make_tasks(20));
+  auto d = dispatches(measure_short_job(h, 4));  // 4 slots, depth 4 (2 * 4 * 20 / 50 = 3.2)
+  BOOST_TEST_REQUIRE(d.size() == 8u);
+  for (std::size_t i = 0; i < 4; ++i) h.start(d[i]);  // the 4 sent to free slots began
+  auto c = cancels(h.s.stop(h.now));
+  BOOST_TEST_REQUIRE(c.size() == 8u);
+  // A worker that read a running job's cancel before a queued one's would start the queued
+  // job in the freed slot, only to kill it when its own cancel comes.
+  auto is_queued = [&](const action::cancel& x) {
+    for (std::size_t i = 4; i < 8; ++i)
+      if (d[i].t.id == x.id) return true;
+    return false;
+  };
+  for (std::size_t i = 0; i < 8; ++i) BOOST_TEST(is_queued(c[i]) == (i < 4), "cancel " << i);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

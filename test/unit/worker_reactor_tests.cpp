@@ -695,27 +695,6 @@ BOOST_AUTO_TEST_CASE(held_reports_go_out_after_report_hold_max_at_the_latest) {
   BOOST_TEST(h.types_sent() == "done ");
 }
 
-BOOST_AUTO_TEST_CASE(a_failed_jobs_done_goes_out_at_once_with_the_held_reports_before_it) {
-  harness h(settings(1));
-  job_serial a = one_running_and_queued(h, 8);  // queued: 10 .. 17
-  h.r.on_job_ended(a, exited(0), h.now);        // ok: held (10 starts)
-  BOOST_TEST(h.comm.sent.empty(), "sent: " << h.types_sent());
-  // 10 failed (11 starts): 2 ends held, 6 queued, so only the failure sends them now.
-  h.r.on_job_ended(h.runner.spawned.back().first, exited(127), h.now);
-  BOOST_TEST_REQUIRE(h.types_sent() == "done done ");
-  auto done = h.sent<proto::done>();
-  BOOST_TEST(done[0].point == point_a);
-  BOOST_TEST(done[1].attempt == 10);
-  BOOST_TEST(done[1].exit_code.value_or(-1) == 127);
-  BOOST_TEST(!h.armed(worker_timer::report));
-  // A signal is a failure too.
-  h.comm.sent.clear();
-  job_exit killed;
-  killed.signal = 9;
-  h.r.on_job_ended(h.runner.spawned.back().first, killed, h.now);  // 11 (12 starts)
-  BOOST_TEST(h.types_sent() == "done ");
-}
-
 BOOST_AUTO_TEST_CASE(any_other_message_sends_the_held_reports_first) {
   harness h(settings(1));
   job_serial a = one_running_and_queued(h, 4);  // queued: 10 .. 13

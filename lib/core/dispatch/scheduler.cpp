@@ -452,12 +452,17 @@ void scheduler::stop_dispatch(steady_time now, std::vector<scheduler_action>& ou
   stopping_ = true;
   retry_queue_.clear();
   const duration answer_window = cfg_.kill_grace + silent_heartbeats_to_lose * cfg_.heartbeat;
-  for (auto& [key, f] : flights_) {
-    bool already_canceled = f.stopping == stop_reason::timeout;
-    if (!already_canceled) f.stopping = stop_reason::interrupt;
-    f.deadline = now + answer_window;
-    push_deadline(*f.deadline, key);
-    if (!already_canceled) out.push_back(action::cancel{f.worker, key.id, key.attempt});
+  // Queued jobs are canceled first: a worker that reads a running job's cancel first would
+  // start a queued one in the freed slot, only to kill it when its own cancel comes.
+  for (bool queued : {true, false}) {
+    for (auto& [key, f] : flights_) {
+      if ((f.state == flight_state::queued) != queued) continue;
+      bool already_canceled = f.stopping == stop_reason::timeout;
+      if (!already_canceled) f.stopping = stop_reason::interrupt;
+      f.deadline = now + answer_window;
+      push_deadline(*f.deadline, key);
+      if (!already_canceled) out.push_back(action::cancel{f.worker, key.id, key.attempt});
+    }
   }
 }
 

@@ -266,8 +266,8 @@ int worker_reactor::free_slot_number() const {
   return n;
 }
 
-/// The master never sends more jobs than slots; should one come anyway (or while exiting),
-/// say so at once.
+/// The master never sends more jobs than the slots and lookahead_cap(); should one come anyway
+/// (or while exiting), say so at once.
 void worker_reactor::refuse_job(const proto::job& j) {
   send(proto::output{j.point, j.attempt, 2, "gridctl: the worker had no free slot or was exiting\n"});
   proto::done d;
@@ -355,12 +355,7 @@ void worker_reactor::on_job_ended(job_serial job, const job_exit& e, steady_time
     // says so (no `started` of its own). Its output is read on later turns of the loop, so
     // the master still hears of this end first.
     d.next_started = start_next_queued();
-    const bool failed = e.signal || e.exit_code != 0 || !e.error.empty();
     report(std::move(d), now);
-    // A failure goes out at once, with what is held before it: the master decides on it (a
-    // retry elsewhere; a program that cannot run stops the sweep) while this worker would go
-    // on through its queue.
-    if (failed) flush_reports();
   } else {
     jobs_.erase(it);
   }

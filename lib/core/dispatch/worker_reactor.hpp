@@ -15,8 +15,8 @@
 //            reports (started, output, done) wait while the queue holds more jobs than there
 //            are ends held back (the slots that free meanwhile start queued jobs): they go
 //            together then (the master must refill the queue), report_hold_max after the first,
-//            with a failed job's done (the master acts on failures), or before any other
-//            message; batches cost the master one wake and one refill, not one each
+//            or before any other message; batches cost the master one wake and one refill,
+//            not one each
 //   shutdown "unknown" (the first one only), the master silent for 3 heartbeats, or the
 //            connection dropped -> our jobs are stale (killed, their ends not reported, holding
 //            no slot): hello again with registration n+1 (after a drop, on a new connection)
@@ -148,8 +148,9 @@ class worker_reactor {
 
   /// Sends `m` now, after the reports held so far (the master sees messages in order).
   void send(const protocol::to_master& m);
-  /// A report about a job: held while the queue holds a job (the worker needs nothing from
-  /// the master yet), sent with the held ones once it is empty or report_hold_max passed.
+  /// A report about a job: held while the queue holds more jobs than the ends held (the
+  /// worker needs nothing from the master yet); sent with the held ones once it holds no more,
+  /// report_hold_max after the first was held, or before any other message.
   void report(protocol::to_master m, steady_time now);
   /// Sends the held reports.
   void flush_reports();
