@@ -9,11 +9,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-exit_report ok_after(std::chrono::microseconds d) {
-  exit_report r = exited(0);
+exit_report exit_after(int code, std::chrono::microseconds d) {
+  exit_report r = exited(code);
   r.duration = d;
   return r;
 }
+exit_report ok_after(std::chrono::microseconds d) { return exit_after(0, d); }
 
 /// Worker 1 (one slot) runs point 0: sent, started 1 ms later (the round trip), ended after
 /// 50 ms of work. The actions of that end (the next dispatches) are returned.
@@ -80,18 +81,14 @@ BOOST_AUTO_TEST_CASE(a_program_that_cannot_run_gives_no_measure_and_so_no_queue)
   h.advance(1ms);
   h.start(d[0]);
   h.advance(1ms);
-  exit_report not_found = exited(127);
-  not_found.duration = 1ms;
-  auto acts = h.end(d[0], not_found);
+  auto acts = h.end(d[0], exit_after(127, 1ms));
   BOOST_TEST(h.s.depth_for(1) == 0);
   BOOST_TEST(dispatches(acts).size() == 1u, describe(acts));  // only the freed slot
   // A job that ran and failed is a measure like any other.
   auto next = dispatches(acts);
   h.start(next[0]);
   h.advance(1ms);
-  exit_report failed = exited(1);
-  failed.duration = 1ms;
-  h.end(next[0], failed);
+  h.end(next[0], exit_after(1, 1ms));
   BOOST_TEST(h.s.depth_for(1) > 0);
 }
 
