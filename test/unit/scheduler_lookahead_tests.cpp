@@ -16,14 +16,21 @@ exit_report exit_after(int code, std::chrono::microseconds d) {
 }
 exit_report ok_after(std::chrono::microseconds d) { return exit_after(0, d); }
 
+/// Worker 1 joins with `slots` slots and gets one job per slot (no lookahead before a
+/// measure), each started 1 ms later (the round trip). Its dispatches are returned.
+std::vector<action::dispatch> join_and_start(harness& h, int slots) {
+  h.auto_start = false;
+  auto d = dispatches(h.join(1, slots));
+  BOOST_TEST_REQUIRE(d.size() == static_cast<std::size_t>(slots));
+  h.advance(1ms);
+  for (const auto& x : d) h.start(x);
+  return d;
+}
+
 /// Worker 1 (one slot) runs point 0: sent, started 1 ms later (the round trip), ended after
 /// 50 ms of work. The actions of that end (the next dispatches) are returned.
 std::vector<scheduler_action> measure_short_job(harness& h, int slots = 1) {
-  h.auto_start = false;
-  auto d = dispatches(h.join(1, slots));
-  BOOST_TEST_REQUIRE(d.size() == static_cast<std::size_t>(slots));  // no lookahead before a measure
-  h.advance(1ms);
-  for (const auto& x : d) h.start(x);
+  auto d = join_and_start(h, slots);
   h.advance(50ms);
   auto acts = h.end(d[0], ok_after(50ms));
   for (std::size_t i = 1; i < d.size(); ++i) {
@@ -75,11 +82,7 @@ BOOST_AUTO_TEST_CASE(short_jobs_get_a_queue_beyond_the_slots_and_it_is_bounded) 
 
 BOOST_AUTO_TEST_CASE(a_program_that_cannot_run_gives_no_measure_and_so_no_queue) {
   harness h(make_tasks(100));
-  h.auto_start = false;
-  auto d = dispatches(h.join(1, 1));
-  BOOST_TEST_REQUIRE(d.size() == 1u);
-  h.advance(1ms);
-  h.start(d[0]);
+  auto d = join_and_start(h, 1);
   h.advance(1ms);
   auto acts = h.end(d[0], exit_after(127, 1ms));
   BOOST_TEST(h.s.depth_for(1) == 0);
@@ -94,11 +97,7 @@ BOOST_AUTO_TEST_CASE(a_program_that_cannot_run_gives_no_measure_and_so_no_queue)
 
 BOOST_AUTO_TEST_CASE(long_jobs_get_no_queue) {
   harness h(make_tasks(100));
-  h.auto_start = false;
-  auto d = dispatches(h.join(1, 4));
-  BOOST_TEST_REQUIRE(d.size() == 4u);
-  h.advance(1ms);
-  for (const auto& x : d) h.start(x);
+  auto d = join_and_start(h, 4);
   h.advance(2s);  // 2,000 round trips: a round trip costs a slot 0.05 %
   auto acts = h.end(d[0], ok_after(2s));
   BOOST_TEST(h.s.depth_for(4) == 0);

@@ -123,8 +123,8 @@ results_writer::~results_writer() {
 }
 
 void results_writer::append(const attempt_record& r) {
-  flush();  // in order
-  write_text(format_record(r) + '\n');
+  append_later(r);  // after any lines kept before it, in order
+  flush();
 }
 
 void results_writer::append_later(const attempt_record& r) {
