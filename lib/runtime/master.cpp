@@ -158,7 +158,7 @@ class master_loop : master_comm {
   bool send(const std::string& routing_id, const proto::to_worker& m) override {
     frame_list frames = proto::encode(m);
     frames.insert(frames.begin(), routing_id);
-    return watcher_.send(frames);
+    return watcher_.send(std::move(frames));
   }
 
   void log(const std::string& line, const std::string& kind) override { log_line(line, kind); }

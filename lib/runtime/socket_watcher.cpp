@@ -80,6 +80,7 @@ void socket_watcher::drain() {
   for (int batch = 0; batch < 64; ++batch) {
     if (stopped_) return;
     frame_list frames;
+    frames.reserve(16);  // our longest message (done, with the ROUTER's identity) has 15 frames
     zmq::message_t part;
     bool more = true;
     while (more) {

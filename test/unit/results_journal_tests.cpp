@@ -314,6 +314,8 @@ BOOST_AUTO_TEST_CASE(started_is_iso8601_utc_with_milliseconds) {
              "2024-02-29T23:59:59.007Z");
   std::regex iso(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)");
   BOOST_TEST(std::regex_match(format_utc(system_clock::now()), iso));
+  BOOST_TEST(format_utc(system_clock::time_point::min()).starts_with("1677-09-21T"));  // the clock's ends
+  BOOST_TEST(format_utc(system_clock::time_point::max()).starts_with("2262-04-11T"));
   auto j = record_json(make_record(1, 1, attempt_status::ok));
   BOOST_TEST(j.at("started").as_string() == "2026-11-29T16:01:02.123Z");
 }

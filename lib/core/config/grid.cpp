@@ -54,6 +54,7 @@ point_id grid::id_of(const std::vector<std::string>& values) const {
 std::vector<std::pair<std::string, std::string>> job_environment(
     const grid& g, point_id id, int attempt, const std::vector<std::string>& values) {
   std::vector<std::pair<std::string, std::string>> env;
+  env.reserve(2 + g.axes().size());
   env.emplace_back("GRIDCTL_POINT", format_point_id(id));
   env.emplace_back("GRIDCTL_ATTEMPT", std::to_string(attempt));
   for (std::size_t k = 0; k < g.axes().size(); ++k)

@@ -2,14 +2,15 @@
 #include "point_id.hpp"
 
 #include <charconv>
-#include <cstdio>
 
 namespace gridctl {
 
 std::string format_point_id(point_id id) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(id));
-  return std::string(buf, 16);
+  // By hand, not snprintf: the master formats ids for every job and record.
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string text(16, '0');
+  for (int i = 15; i >= 0; --i, id >>= 4) text[static_cast<std::size_t>(i)] = hex[id & 0xf];
+  return text;
 }
 
 std::optional<point_id> parse_point_id(std::string_view text) {

@@ -12,10 +12,10 @@
 
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -42,6 +42,9 @@ struct attempt_output {
 class attempt_outputs {
  public:
   using key = std::pair<point_id, int>;
+  struct key_hash {  // point ids are well mixed already (point_id.hpp)
+    std::size_t operator()(const key& k) const { return k.first ^ static_cast<std::size_t>(k.second); }
+  };
 
   explicit attempt_outputs(std::size_t output_limit) : limit_(output_limit) {}
 
@@ -57,11 +60,12 @@ class attempt_outputs {
 
   /// Attempts running on `w` (dispatched, no end report yet).
   std::uint64_t running_on(worker_id w) const;
-  const std::map<key, attempt_output>& all() const { return by_attempt_; }
+  /// In no particular order.
+  const std::unordered_map<key, attempt_output, key_hash>& all() const { return by_attempt_; }
 
  private:
   std::size_t limit_;
-  std::map<key, attempt_output> by_attempt_;
+  std::unordered_map<key, attempt_output, key_hash> by_attempt_;
 };
 
 /// Axis name and value of each axis of point number `index`, in key order.

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <exception>
 #include <iterator>
+#include <tuple>
 #include <utility>
 #include <variant>
 
@@ -187,6 +188,9 @@ std::vector<running_job> master_reactor::running_jobs(steady_time now) const {
                                p ? p->name : std::string(),
                                std::chrono::duration<double>(now - buf.dispatched).count()});
   }
+  std::sort(jobs.begin(), jobs.end(), [](const running_job& a, const running_job& b) {  // the same order each time
+    return std::tie(a.point, a.attempt) < std::tie(b.point, b.attempt);
+  });
   return jobs;
 }
 

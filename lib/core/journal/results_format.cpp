@@ -17,10 +17,21 @@ std::string format_utc(std::chrono::system_clock::time_point t) {
   if (ms < 0 && ms % 1000 != 0) --secs;
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(((ms % 1000) + 1000) % 1000));
-  return buf;
+  // Digits by hand: every record has a time, and snprintf was a visible part of the master's
+  // cost per job (bench/README.md). system_clock counts nanoseconds in 64 bits, so its years
+  // (1677-2262) always have four digits.
+  std::string text = "0000-00-00T00:00:00.000Z";
+  auto put = [&](std::size_t end, int value) {  // right-aligned decimal digits ending before `end`
+    for (std::size_t i = end; value > 0; value /= 10) text[--i] = static_cast<char>('0' + value % 10);
+  };
+  put(4, tm.tm_year + 1900);
+  put(7, tm.tm_mon + 1);
+  put(10, tm.tm_mday);
+  put(13, tm.tm_hour);
+  put(16, tm.tm_min);
+  put(19, tm.tm_sec);
+  put(23, static_cast<int>(((ms % 1000) + 1000) % 1000));
+  return text;
 }
 
 std::string signal_name(int signal) {
@@ -62,7 +73,9 @@ std::string format_header(const results_header& h) {
 std::string format_record(const attempt_record& r) {
   std::string out;
   out.reserve(256 + r.stdout_text.size() + r.stderr_text.size());
-  out += "{\"point\": \"" + format_point_id(r.point) + "\", \"params\": {";
+  out += "{\"point\": \"";
+  out += format_point_id(r.point);
+  out += "\", \"params\": {";
   for (std::size_t i = 0; i < r.params.size(); ++i) {
     if (i) out += ", ";
     append_json_string(out, r.params[i].first);
@@ -71,14 +84,20 @@ std::string format_record(const attempt_record& r) {
     if (is_json_number(r.params[i].second)) out += r.params[i].second;
     else append_json_string(out, r.params[i].second);
   }
-  out += "}, \"attempt\": " + std::to_string(r.attempt);
-  out += ", \"status\": \"" + std::string(to_string(r.status)) + "\"";
-  out += ", \"exit_code\": " + (r.exit_code ? std::to_string(*r.exit_code) : std::string("null"));
-  out += ", \"signal\": " + (r.signal ? "\"" + signal_name(*r.signal) + "\"" : std::string("null"));
+  out += "}, \"attempt\": ";
+  out += std::to_string(r.attempt);
+  out += ", \"status\": \"";
+  out += to_string(r.status);
+  out += "\", \"exit_code\": ";
+  out += r.exit_code ? std::to_string(*r.exit_code) : "null";
+  out += ", \"signal\": ";
+  out += r.signal ? "\"" + signal_name(*r.signal) + "\"" : "null";
   out += ", \"worker\": ";
   append_json_string(out, r.worker);
-  out += ", \"started\": \"" + format_utc(r.started) + "\"";
-  out += ", \"duration_s\": " + format_number(std::round(r.duration_s * 1000) / 1000);
+  out += ", \"started\": \"";
+  out += format_utc(r.started);
+  out += "\", \"duration_s\": ";
+  out += format_number(std::round(r.duration_s * 1000) / 1000);
   out += ", \"stdout\": ";
   append_json_string(out, r.stdout_text);
   out += ", \"stderr\": ";
@@ -100,7 +119,8 @@ std::string format_record(const attempt_record& r) {
     if (!first) out += ", ";
     first = false;
     append_json_string(out, name);
-    out += ": " + format_number(x);
+    out += ": ";
+    out += format_number(x);
   }
   out += "}}";
   return out;
