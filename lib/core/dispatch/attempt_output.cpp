@@ -23,9 +23,9 @@ void attempt_outputs::append(const protocol::output& o) {
   text.append(o.bytes, 0, std::min(room, o.bytes.size()));
 }
 
-const attempt_output& attempt_outputs::ended(const protocol::done& d) {
+const attempt_output& attempt_outputs::ended(protocol::done&& d) {
   attempt_output& buf = by_attempt_[{d.point, d.attempt}];
-  buf.done = d;
+  buf.done = std::move(d);
   return buf;
 }
 

@@ -54,7 +54,7 @@ class attempt_outputs {
   /// stream; the cap guards against one that does not (the stream is then marked cut).
   void append(const protocol::output& o);
   /// Keeps the worker's end report of a dispatched attempt; its buffer.
-  const attempt_output& ended(const protocol::done& d);
+  const attempt_output& ended(protocol::done&& d);
   /// Removes an attempt (its record is being written); an empty buffer if it was not dispatched.
   attempt_output take(point_id id, int attempt);
 

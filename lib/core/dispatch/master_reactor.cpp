@@ -119,13 +119,15 @@ void master_reactor::handle(worker_id w, proto::done& d, event_time now) {
   std::vector<scheduler_action> actions;
   if (d.next_started) actions = sched_.attempt_started(w, d.next_started->first, d.next_started->second, now.steady);
   if (sched_.is_running(w, d.point, d.attempt)) {
-    const attempt_output& buf = outputs_.ended(d);
     exit_report report{d.exit_code, d.signal, d.worker_exiting, {}, std::chrono::microseconds(d.duration_us)};
-    if (cfg_.require_metrics && d.exit_code == 0 && !d.signal) {
+    const point_id point = d.point;
+    const int attempt = d.attempt;
+    const attempt_output& buf = outputs_.ended(std::move(d));  // d is not read after this
+    if (cfg_.require_metrics && report.exit_code == 0 && !report.signal) {
       auto missing = missing_metrics(cfg_.metrics, metrics_so_far(cfg_.metrics, buf));
       if (!missing.empty()) report.failure = missing_metrics_error(missing);
     }
-    auto ended = sched_.attempt_ended(w, d.point, d.attempt, report, now.steady);
+    auto ended = sched_.attempt_ended(w, point, attempt, report, now.steady);
     actions.insert(actions.end(), std::make_move_iterator(ended.begin()), std::make_move_iterator(ended.end()));
   }
   run(std::move(actions), now);

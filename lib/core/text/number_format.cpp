@@ -22,12 +22,18 @@ std::string format_number(double x) {
   bool negative = sci.front() == '-';
   if (negative) sci.remove_prefix(1);
   std::size_t e_pos = sci.find('e');
-  std::string digits;
+  char digit_buf[32];  // at most 17 significant digits
+  std::size_t n_digits = 0;
   for (char c : sci.substr(0, e_pos))
-    if (c != '.') digits += c;
-  int exponent = std::atoi(std::string(sci.substr(e_pos + 1)).c_str());
+    if (c != '.') digit_buf[n_digits++] = c;
+  std::string_view digits(digit_buf, n_digits);
+  std::size_t e_digits = e_pos + 1 + (sci[e_pos + 1] == '+');  // from_chars takes '-' but not '+'
+  int exponent = 0;
+  std::from_chars(sci.data() + e_digits, sci.data() + sci.size(), exponent);
 
-  std::string out = negative ? "-" : "";
+  // Views and one string (short ones need no heap): the master formats numbers for every record.
+  std::string out;
+  if (negative) out += '-';
   if (exponent >= -4 && exponent < 16) {
     int n = static_cast<int>(digits.size());
     if (exponent < 0) {
