@@ -234,7 +234,7 @@ void master_reactor::dispatch(const action::dispatch& d, event_time now, std::ve
   j.output_limit = cfg_.output_limit;
   j.kill_grace_ms = cfg_.kill_grace.count();
   outputs_.dispatched(d.t, d.worker, now.steady, now.wall);
-  if (!send_to_worker(d.worker, j)) leave(d.worker, now, more);
+  if (!send_to_worker(d.worker, std::move(j))) leave(d.worker, now, more);
 }
 
 void master_reactor::leave(worker_id w, event_time now, std::vector<scheduler_action>& more) {
