@@ -80,12 +80,12 @@ void socket_watcher::drain() {
   for (int batch = 0; batch < 64; ++batch) {
     if (stopped_) return;
     frame_list frames;
-    frames.reserve(16);  // our longest message (done, with the ROUTER's identity) has 15 frames
     zmq::message_t part;
     bool more = true;
     while (more) {
       auto got = retry_on_eintr([&] { return socket_.recv(part, zmq::recv_flags::dontwait); });
       if (!got) break;  // nothing waiting (never mid-message: multipart messages arrive whole)
+      if (frames.empty()) frames.reserve(16);  // our longest: done, with the ROUTER's identity, 15
       frames.emplace_back(static_cast<const char*>(part.data()), part.size());
       more = part.more();
     }

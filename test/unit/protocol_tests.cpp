@@ -291,7 +291,7 @@ BOOST_AUTO_TEST_CASE(done) {
   d.attempt = INT_MAX;
   d.exit_code = 0;
   d.signal = std::nullopt;
-  d.started_ms = INT64_MAX;
+  d.started_ms = 9223372036854;  // the last millisecond system_clock holds (in 2262)
   d.duration_us = INT64_MAX;
   d.stdout_dropped = static_cast<std::uint64_t>(INT64_MAX);
   d.stderr_dropped = 0;
@@ -304,7 +304,7 @@ BOOST_AUTO_TEST_CASE(done) {
   BOOST_TEST_REQUIRE(got.exit_code.has_value());
   BOOST_TEST(*got.exit_code == 0);
   BOOST_TEST(!got.signal.has_value());
-  BOOST_TEST(got.started_ms == INT64_MAX);
+  BOOST_TEST(got.started_ms == 9223372036854);
   BOOST_TEST(got.duration_us == INT64_MAX);
   BOOST_TEST(got.stdout_dropped == static_cast<std::uint64_t>(INT64_MAX));
   BOOST_TEST(got.stderr_dropped == 0u);
@@ -488,6 +488,7 @@ BOOST_AUTO_TEST_CASE(out_of_range_numbers) {
       {5, 2, "0"},                                                                    // done attempt
       {5, 3, "2147483648"}, {5, 3, "-2147483649"}, {5, 4, "99999999999"},             // exit code, signal
       {5, 5, "-1"}, {5, 6, "-1"}, {5, 7, "-1"}, {5, 8, "-1"},                         // times, counts
+      {5, 5, "9223372036854775"}, {5, 5, "9223372036854775807"},                      // started after 2262
       {5, 10, "2"}, {5, 10, "-1"}, {5, 10, "10"},                                     // worker exiting
       {6, 2, "0"},  {6, 2, "-2147483648"},                                            // cancel attempt
   };
@@ -500,6 +501,7 @@ BOOST_AUTO_TEST_CASE(out_of_range_numbers) {
   expect_ok(with(base[3], 2, "2147483647"), "attempt INT_MAX");
   expect_ok(with(base[5], 3, "-1"), "negative exit code");
   expect_ok(with(base[5], 10, "1"), "worker exiting 1");
+  expect_ok(with(base[5], 5, "9223372036854"), "started in 2262");
 }
 
 BOOST_AUTO_TEST_CASE(bad_streams) {

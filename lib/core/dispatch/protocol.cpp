@@ -2,6 +2,7 @@
 #include "protocol.hpp"
 
 #include <charconv>
+#include <chrono>
 #include <utility>
 
 namespace gridctl::protocol {
@@ -76,6 +77,10 @@ class reader {
 
 constexpr std::int64_t max_int = 2147483647;
 constexpr std::int64_t max_i64 = INT64_MAX;
+/// A start time the master's system_clock can hold (in 2262 with libstdc++'s nanoseconds): the
+/// record's time is made from it, and beyond this the conversion would overflow.
+constexpr std::int64_t max_started_ms =
+    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::duration::max()).count();
 
 // One reader per message type: the frames after the type, in order.
 
@@ -128,7 +133,7 @@ void read(reader& r, done& d) {
   d.attempt = static_cast<int>(r.integer("attempt", 1, max_int));
   d.exit_code = r.optional_int("exit code");
   d.signal = r.optional_int("signal");
-  d.started_ms = r.integer("started", 0, max_i64);
+  d.started_ms = r.integer("started", 0, max_started_ms);
   d.duration_us = r.integer("duration", 0, max_i64);
   d.stdout_dropped = r.unsigned_integer("stdout dropped");
   d.stderr_dropped = r.unsigned_integer("stderr dropped");

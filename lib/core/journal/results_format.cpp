@@ -4,6 +4,7 @@
 #include <boost/json/parser.hpp>
 #include <cmath>
 #include <ctime>
+#include <type_traits>
 
 #include "json_text.hpp"
 #include "number_format.hpp"
@@ -18,8 +19,9 @@ std::string format_utc(std::chrono::system_clock::time_point t) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   // Digits by hand: every record has a time, and snprintf was a visible part of the master's
-  // cost per job (bench/README.md). system_clock counts nanoseconds in 64 bits, so its years
-  // (1677-2262) always have four digits.
+  // cost per job (bench/README.md). libstdc++'s system_clock counts nanoseconds in 64 bits, so
+  // its years (1677-2262) always have four digits.
+  static_assert(std::is_same_v<system_clock::duration, nanoseconds>, "a year may not fit 4 digits");
   std::string text = "0000-00-00T00:00:00.000Z";
   auto put = [&](std::size_t end, int value) {  // right-aligned decimal digits ending before `end`
     for (std::size_t i = end; value > 0; value /= 10) text[--i] = static_cast<char>('0' + value % 10);

@@ -90,7 +90,8 @@ void append_json_value(std::string& out, const boost::json::value& v) {
 }
 
 std::optional<boost::json::value> parse_json(std::string_view text) {
-  // Most jobs print nothing or plain text: answer those without building a parser.
+  // Many jobs print nothing: answer blank text without building a parser (JSON's whitespace
+  // is exactly these four characters).
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::nullopt;
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(text, ec);
